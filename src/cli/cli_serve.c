@@ -1,0 +1,234 @@
+/* cli_serve.c - the daemon (serve) and the demo. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../auth/auth.h"
+#include "../http/http.h"
+#include "cli_int.h"
+
+#define DRAIN_MS 4000
+
+static int system_event(struct store_tx *tx, void *ctx, struct pg_err *err)
+{
+	json_t *data = json_pack("{ss}", "action", (const char *)ctx);
+	int64_t id = store_event(tx, "system", data, err);
+	json_decref(data);
+	return id < 0 ? (int)id : 0;
+}
+
+/* Runs the daemon on an open store until SIGTERM or SIGINT. */
+static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct store *s,
+		      struct pg_bus *bus, const char *banner)
+{
+	struct http_deps deps = {
+		.store = s,
+		.bus = bus,
+		.cfg = cfg,
+		.policy = {(int)cfg->session_hours, (int)cfg->lockout_failures,
+			   (int)cfg->lockout_minutes},
+	};
+	struct http_server *srv = NULL;
+	struct pg_err err = {0};
+	if (http_start(&deps, &srv, &err) < 0) {
+		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		return 1;
+	}
+	store_write(s, system_event, "daemon.start", NULL);
+	char host[128];
+	const char *colon = strrchr(cfg->listen, ':');
+	pg_snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg->listen), cfg->listen);
+	if (!host[0] || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "*") == 0)
+		pg_strlcpy(host, "127.0.0.1", sizeof(host));
+	pg_info("listening on http://%s:%d (data %s)", host, http_port(srv), cfg->data);
+	if (banner) {
+		printf("\nportguard demo is running: http://%s:%d/\n%s\nStop it with Ctrl-C.\n\n",
+		       host, http_port(srv), banner);
+		fflush(stdout);
+	}
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	int sig = 0;
+	sigwait(&set, &sig);
+	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_stop(srv, DRAIN_MS);
+	store_write(s, system_event, "daemon.stop", NULL);
+	return 0;
+}
+
+/* Signals are taken by sigwait in the main thread: block them before any thread starts. */
+static void signals_setup(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int apply_flags(const struct cli_command *cmd, const struct cli_args *args,
+		       struct pg_config *cfg)
+{
+	static const struct {
+		const char *flag, *section, *key;
+	} map[] = {
+		{"--listen", "server", "listen"},
+		{"--threads", "server", "threads"},
+		{"--log-level", "log", "level"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *v = cli_flag(cmd, args, map[i].flag);
+		struct pg_err err = {0};
+		if (v && pg_config_set(cfg, map[i].section, map[i].key, v, &err) < 0) {
+			fprintf(stderr, "portguard %s: %s: %s\n", cmd->name, map[i].flag, err.msg);
+			return 1;
+		}
+	}
+	enum pg_log_level lvl = PG_LOG_INFO;
+	pg_log_level_parse(cfg->log_level, &lvl);
+	pg_log_set_level(lvl);
+	return 0;
+}
+
+int cmd_serve(const struct cli_command *cmd, const struct cli_args *args)
+{
+	struct pg_config cfg;
+	if (cli_load_config(cmd, args, &cfg) || apply_flags(cmd, args, &cfg))
+		return 1;
+	char path[600];
+	pg_snprintf(path, sizeof(path), "%s/portguard.db", cfg.data);
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr, "portguard %s: no store at %s: run 'portguard init --data %s' first\n",
+			cmd->name, path, cfg.data);
+		return 1;
+	}
+	signals_setup();
+	struct pg_bus *bus = pg_bus_new();
+	struct store *s = NULL;
+	int rc = cli_open_store(cmd->name, &cfg, bus, &s);
+	if (rc == 0)
+		rc = run_daemon(cmd->name, &cfg, s, bus, NULL);
+	store_close(s);
+	pg_bus_free(bus);
+	if (rc == 0)
+		pg_info("stopped cleanly");
+	return rc;
+}
+
+/* The demo's data directory is throwaway: it is emptied first, but only if it holds
+ * nothing but an earlier demo's files. */
+static int demo_reset(const char *dir)
+{
+	static const char *const files[] = {".portguard-demo", "portguard.db", "portguard.db-wal",
+					    "portguard.db-shm"};
+	char path[600];
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		pg_snprintf(path, sizeof(path), "%s/.portguard-demo", dir);
+		DIR *d = opendir(dir);
+		int others = 0;
+		for (struct dirent *e; d && (e = readdir(d));)
+			others += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+		if (d)
+			closedir(d);
+		if (others && access(path, F_OK) != 0) {
+			fprintf(stderr, "portguard demo: %s is not empty and not a demo directory: "
+					"choose another --data\n", dir);
+			return 1;
+		}
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			pg_snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+			if (unlink(path) < 0 && errno != ENOENT) {
+				fprintf(stderr, "portguard demo: cannot remove %s: %s\n", path,
+					strerror(errno));
+				return 1;
+			}
+		}
+	} else {
+		char parent[600];
+		pg_strlcpy(parent, dir, sizeof(parent));
+		char *slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			mkdir(parent, 0755);
+		}
+		if (mkdir(dir, 0700) < 0) {
+			fprintf(stderr, "portguard demo: cannot create %s: %s\n", dir, strerror(errno));
+			return 1;
+		}
+	}
+	pg_snprintf(path, sizeof(path), "%s/.portguard-demo", dir);
+	FILE *f = fopen(path, "we");
+	if (!f) {
+		fprintf(stderr, "portguard demo: cannot write %s\n", path);
+		return 1;
+	}
+	fputs("a throwaway portguard demo store: 'portguard demo' empties this directory\n", f);
+	fclose(f);
+	return 0;
+}
+
+/* One user per role, all with the same printed demo password. */
+static int demo_users(struct store *s, const char *pw, struct pg_buf *banner)
+{
+	static const char *const users[][2] = {
+		{"pfso", "pfso"},         {"operator", "operator"}, {"gate", "gate"},
+		{"inspector", "inspector"}, {"trainer", "trainer"}, {"auditor", "auditor"},
+		{"authority", "authority"},
+	};
+	struct pg_err err = {0};
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		if (auth_user_add(s, "demo", users[i][0], users[i][1], pw, NULL, &err) < 0) {
+			fprintf(stderr, "portguard demo: %s\n", err.msg);
+			return 1;
+		}
+	}
+	pg_buf_printf(banner, "  other roles:  pfso, operator, gate, inspector, trainer, auditor, "
+			      "authority  password %s\n", pw);
+	return 0;
+}
+
+int cmd_demo(const struct cli_command *cmd, const struct cli_args *args)
+{
+	struct pg_config cfg;
+	pg_config_defaults(&cfg);
+	const char *dir = cli_flag(cmd, args, "--data");
+	if (!dir)
+		dir = "./var/demo";
+	struct pg_err err = {0};
+	if (pg_config_set(&cfg, "store", "data", dir, &err) < 0 || apply_flags(cmd, args, &cfg)) {
+		if (err.msg[0])
+			fprintf(stderr, "portguard demo: %s\n", err.msg);
+		return 1;
+	}
+	if (demo_reset(cfg.data))
+		return 1;
+	signals_setup();
+	struct pg_bus *bus = pg_bus_new();
+	struct store *s = NULL;
+	char admin_pw[64], demo_pw[64];
+	struct pg_buf banner;
+	pg_buf_init(&banner, 4096);
+	int rc = cli_open_store(cmd->name, &cfg, bus, &s);
+	if (rc == 0)
+		rc = cli_init_store(cmd->name, s, NULL, admin_pw, sizeof(admin_pw));
+	if (rc == 0) {
+		pg_buf_printf(&banner, "  admin login:  admin  password %s\n", admin_pw);
+		pg_random_hex(demo_pw, 8);
+		rc = demo_users(s, demo_pw, &banner);
+	}
+	if (rc == 0)
+		rc = run_daemon(cmd->name, &cfg, s, bus, banner.p);
+	pg_buf_release(&banner);
+	store_close(s);
+	pg_bus_free(bus);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/* config.h - the daemon's configuration: one INI file (libinih), flags override it.
+ *
+ * Every key is a row in the table in core_config.c: section, key, type, limits and
+ * default. An unknown section or key, a value of the wrong type or out of range is an
+ * error naming the line, the key and what was wrong. */
+#ifndef PG_CONFIG_H
+#define PG_CONFIG_H
+
+#include <stdint.h>
+
+#include "core.h"
+
+struct pg_config {
+	char listen[128];     /* [server] listen = ADDR:PORT */
+	int64_t threads;      /* [server] threads: HTTP thread pool size */
+	int64_t body_limit;   /* [server] body_limit: bytes per request body */
+	int64_t max_conns;    /* [server] max_connections */
+	char data[512];       /* [store] data: data directory */
+	int64_t max_batch;    /* [store] max_batch: writes per group commit */
+	int64_t readers;      /* [store] readers: read connections */
+	int64_t session_hours;     /* [auth] session_hours */
+	int64_t lockout_failures;  /* [auth] lockout_failures */
+	int64_t lockout_minutes;   /* [auth] lockout_minutes */
+	char log_level[16];   /* [log] level = debug|info|warn|error */
+};
+
+/* Fills cfg with the defaults. */
+void pg_config_defaults(struct pg_config *cfg);
+/* Applies an INI text over cfg. On error cfg is unchanged and err says line and key. */
+int pg_config_parse_string(struct pg_config *cfg, const char *text, struct pg_err *err);
+/* Reads and applies an INI file (at most 1 MiB). */
+int pg_config_load(struct pg_config *cfg, const char *path, struct pg_err *err);
+/* Sets one key ("server.listen") from a flag, with the same checks as the file. */
+int pg_config_set(struct pg_config *cfg, const char *section, const char *key,
+		  const char *value, struct pg_err *err);
+
+#endif
