@@ -65,7 +65,7 @@ const struct http_route http_routes[] = {
 	 "The audit trail, newest first", NULL, 200, "{items: [record], next}", "limit,after"},
 	{"GET", "/api/v1/events", ROLES_ANY, api_events,
 	 "Server-Sent Events; Last-Event-ID resumes from the store", NULL, 200,
-	 "text/event-stream", "topics,last_event_id"},
+	 "text/event-stream", "topics,last_event_id,recent"},
 };
 const int http_n_routes = (int)(sizeof(http_routes) / sizeof(http_routes[0]));
 

@@ -175,7 +175,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->resp) /* already answered (an early 413) */
 		return MHD_YES;
-	if (req->body_too_large) {
+	if (__atomic_load_n(&srv->stopping, __ATOMIC_SEQ_CST)) {
+		/* draining: requests already in a handler finish; new ones are refused whole */
+		http_problem(req, 503, "unavailable", NULL,
+			     "the daemon is shutting down; nothing was changed, retry shortly");
+		http_header(req, "Retry-After", "5");
+		MHD_add_response_header(req->resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	} else if (req->body_too_large) {
 		http_problem(req, 413, "body-too-large", NULL, "the body is larger than %lld bytes",
 			     (long long)srv->deps.cfg->body_limit);
 		MHD_add_response_header(req->resp, MHD_HTTP_HEADER_CONNECTION, "close");

@@ -176,9 +176,32 @@ void api_events(struct http_req *req)
 			     "topics must be a comma-separated list of names of a-z, 0-9, '_', '-'");
 		return;
 	}
-	/* without Last-Event-ID a stream starts now; with it, stored events come first */
+	/* without Last-Event-ID a stream starts now (or with the `recent` latest stored
+	 * events); with it, the stored events after it come first */
 	c->last_id = last_id;
 	c->replaying = last != NULL;
+	const char *recent = http_query(req, "recent");
+	int64_t n = 0;
+	if (!last && recent) {
+		struct pg_err err = {0};
+		int rc = pg_parse_i64(recent, 1, 500, &n) < 0 ? PG_EINVAL : 0;
+		if (rc == 0 && store_events_recent(srv->deps.store, c->sub, (int)n, &c->last_id, &err) < 0) {
+			pg_warn("events: %s", err.msg);
+			rc = PG_EIO;
+		}
+		if (rc < 0) {
+			pg_bus_unsubscribe(c->sub);
+			pthread_mutex_destroy(&c->lock);
+			pg_free(c);
+			if (rc == PG_EINVAL)
+				http_problem(req, 400, "bad-field", "recent",
+					     "recent must be a whole number from 1 to 500");
+			else
+				http_problem(req, 500, "internal", NULL, "cannot read stored events");
+			return;
+		}
+		c->replaying = 1;
+	}
 	pg_buf_puts(&c->out, ": portguard events\nretry: 2000\n\n");
 	req->resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, sse_read, c,
 						      sse_free);

@@ -85,6 +85,11 @@ int64_t store_event(struct store_tx *tx, const char *topic, json_t *data, struct
 int store_events_after(struct store *s, int64_t after, const struct pg_bus_sub *sub, int limit,
 		       json_t **out, struct pg_err *err);
 
+/* Where to replay from so that the n most recent stored events sub wants come first: the
+ * id just before the n-th most recent matching event (0 when there are fewer). */
+int store_events_recent(struct store *s, const struct pg_bus_sub *sub, int n, int64_t *after,
+			struct pg_err *err);
+
 /* ---- audit chain (store_audit.c) ----------------------------------------------------- */
 
 /* Appends one row to the hash-chained audit table within tx. details may be NULL. */

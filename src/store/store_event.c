@@ -112,6 +112,44 @@ int store_events_after(struct store *s, int64_t after, const struct pg_bus_sub *
 	return 0;
 }
 
+struct recent_ctx {
+	const struct pg_bus_sub *sub;
+	int n;
+	int64_t after;
+};
+
+static int recent_read(struct store_tx *tx, void *vctx, struct pg_err *err)
+{
+	struct recent_ctx *c = vctx;
+	struct store_rows *r = NULL;
+	/* newest first; stops after n matches (a bounded scan for the usual topic mix) */
+	int rc = store_query(tx, &r, err, "SELECT id, topic FROM events ORDER BY id DESC LIMIT 10000",
+			     "");
+	if (rc < 0)
+		return rc;
+	int found = 0;
+	c->after = 0;
+	while ((rc = store_next(r)) == 1) {
+		if (c->sub && !pg_bus_sub_wants(c->sub, store_text(r, 1)))
+			continue;
+		c->after = store_int(r, 0) - 1;
+		if (++found == c->n)
+			break;
+	}
+	store_rows_free(r);
+	return rc < 0 ? pg_err_set(err, PG_EIO, "store: reading events failed") : 0;
+}
+
+int store_events_recent(struct store *s, const struct pg_bus_sub *sub, int n, int64_t *after,
+			struct pg_err *err)
+{
+	struct recent_ctx c = {sub, n, 0};
+	int rc = store_read(s, recent_read, &c, err);
+	if (rc == 0)
+		*after = c.after;
+	return rc;
+}
+
 json_t *store_page(json_t *rows, int limit, const char *id_key)
 {
 	json_t *next = json_null();
