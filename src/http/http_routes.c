@@ -33,7 +33,7 @@ static const struct http_field token_create_body[] = {
 	{NULL, 0, 0, 0, NULL},
 };
 
-const struct http_route http_routes[] = {
+const struct http_route http_core_routes[] = {
 	{"GET", "/healthz", ROLES_PUBLIC, api_healthz, "Liveness", NULL, 200, "{status}", NULL},
 	{"GET", "/readyz", ROLES_PUBLIC, api_readyz, "Readiness: the store answers", NULL, 200,
 	 "{status}", NULL},
@@ -67,7 +67,26 @@ const struct http_route http_routes[] = {
 	 "Server-Sent Events; Last-Event-ID resumes from the store", NULL, 200,
 	 "text/event-stream", "topics,last_event_id,recent"},
 };
-const int http_n_routes = (int)(sizeof(http_routes) / sizeof(http_routes[0]));
+const int http_n_core_routes = (int)(sizeof(http_core_routes) / sizeof(http_core_routes[0]));
+
+struct http_route http_routes[HTTP_MAX_ROUTES];
+int http_n_routes;
+
+int http_routes_register(const struct http_route *table, int n, void *ctx)
+{
+	if (n < 0 || http_n_routes + n > HTTP_MAX_ROUTES)
+		return PG_ELIMIT;
+	for (int i = 0; i < n; i++) {
+		http_routes[http_n_routes] = table[i];
+		http_routes[http_n_routes++].ctx = ctx;
+	}
+	return 0;
+}
+
+void http_routes_reset(void)
+{
+	http_n_routes = 0;
+}
 
 /* Matches one pattern against a path, capturing {x} segments. */
 static int path_match(const char *pat, const char *path, char params[][128], int *nparams)

@@ -76,6 +76,7 @@ static void dispatch(struct http_req *req)
 	const struct http_route *r = &http_routes[i];
 	req->route = r;
 	req->route_index = i;
+	req->ctx = r->ctx;
 
 	if (r->roles != ROLES_PUBLIC) {
 		struct pg_err err = {0};
@@ -283,6 +284,16 @@ fail:
 	pthread_cond_destroy(&srv->sse_cv);
 	pg_free(srv);
 	return rc;
+}
+
+struct store *http_store(struct http_req *req)
+{
+	return req->srv->deps.store;
+}
+
+struct pg_bus *http_bus(struct http_req *req)
+{
+	return req->srv->deps.bus;
 }
 
 int http_port(struct http_server *srv)

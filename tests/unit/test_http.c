@@ -105,6 +105,13 @@ static void openapi_lists_every_route_with_its_method(void **state)
 	json_decref(doc);
 }
 
+static int register_core(void **state)
+{
+	(void)state;
+	http_routes_reset();
+	return http_routes_register(http_core_routes, http_n_core_routes, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,5 +120,5 @@ int main(void)
 		cmocka_unit_test(body_check_refuses_unknown_missing_mistyped_and_long_fields),
 		cmocka_unit_test(openapi_lists_every_route_with_its_method),
 	};
-	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("http", tests, register_core, NULL);
 }
