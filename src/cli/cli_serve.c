@@ -61,8 +61,9 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	int sig = 0;
 	sigwait(&set, &sig);
 	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	http_stop(srv, DRAIN_MS);
+	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
+	http_stop(srv, DRAIN_MS);
 	return 0;
 }
 

@@ -101,6 +101,19 @@ int main(int argc, char **argv)
 	int used = 0;
 	const struct cli_command *cmd = find_command(argc, argv, &used);
 	if (!cmd) {
+		int group = 0;
+		for (int i = 0; i < N_COMMANDS; i++) {
+			const char *sp = strchr(commands[i].name, ' ');
+			if (sp && strncmp(argv[1], commands[i].name, (size_t)(sp - commands[i].name)) == 0 &&
+			    argv[1][sp - commands[i].name] == '\0') {
+				if (!group++)
+					fprintf(stderr, "portguard %s: give one of:\n", argv[1]);
+				fprintf(stderr, "  portguard %-14s %s\n", commands[i].name,
+					commands[i].summary);
+			}
+		}
+		if (group)
+			return argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) ? 0 : 2;
 		if (argc > 2 && argv[2][0] != '-')
 			fprintf(stderr, "portguard: unknown command '%s %s' (see portguard --help)\n",
 				argv[1], argv[2]);

@@ -72,7 +72,8 @@ struct http_req {
 	char params[HTTP_MAX_PARAMS][128];
 	int nparams;
 	struct pg_buf body_buf;
-	int body_too_large;
+	int body_too_large; /* 1: reading and dropping the rest; 2: answer 413 now */
+	size_t discarded;
 	json_t *body;
 	void *ctx; /* the route's module state */
 	struct auth_principal who;

@@ -162,17 +162,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		int64_t n;
-		if (cl && pg_parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > srv->deps.cfg->body_limit)
-			req->body_too_large = 1;
+		/* A body far over the limit is refused before it is read; one a little over
+		 * is read and dropped so that the client sees the 413 rather than a reset. */
+		if (cl && pg_parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > 8 * srv->deps.cfg->body_limit)
+			req->body_too_large = 2;
 		else
 			return MHD_YES;
 	}
 	if (*upload_size > 0) {
 		if (!req->body_too_large && pg_buf_append(&req->body_buf, upload, *upload_size) < 0)
 			req->body_too_large = 1;
+		req->discarded += req->body_too_large ? *upload_size : 0;
 		*upload_size = 0;
-		if (!req->body_too_large)
+		if (req->body_too_large != 1)
 			return MHD_YES;
+		if (req->discarded <= (size_t)(8 * srv->deps.cfg->body_limit))
+			return MHD_YES; /* keep reading (and dropping) to the end of the body */
+		req->body_too_large = 2; /* enough: answer now and close */
 	}
 	if (req->resp) /* already answered (an early 413) */
 		return MHD_YES;

@@ -97,10 +97,6 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 	(void)pos;
 	struct sse_client *c = cls;
 	pthread_mutex_lock(&c->lock);
-	if (c->closing) {
-		pthread_mutex_unlock(&c->lock);
-		return MHD_CONTENT_READER_END_OF_STREAM;
-	}
 	if (c->out_off >= c->out.len) {
 		pg_buf_reset(&c->out);
 		c->out_off = 0;
@@ -112,11 +108,11 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 			pg_buf_puts(&c->out, ": keepalive\n\n");
 		c->keepalive_due = 0;
 	}
-	if (c->closing) {
+	size_t avail = c->out.len - c->out_off;
+	if (avail == 0 && c->closing) { /* everything published before the stop was sent */
 		pthread_mutex_unlock(&c->lock);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
-	size_t avail = c->out.len - c->out_off;
 	if (avail == 0) {
 		c->suspended = 1;
 		MHD_suspend_connection(c->conn);
