@@ -24,7 +24,8 @@ void pg_bus_free(struct pg_bus *bus);
  * topics match, and counts it by topic. */
 void pg_bus_publish(struct pg_bus *bus, int64_t id, const char *topic, const char *json);
 
-/* Subscribes to a comma-separated list of topics (NULL or "" = all). notify(ctx) is called
+/* Subscribes to a comma-separated list of at most 16 topics (NULL or "" = all), each of
+ * a-z, 0-9, '_', '-' and shorter than PG_TOPIC_MAX. notify(ctx) is called
  * from the publishing thread after an event is queued; it must not call back into the bus
  * except pg_bus_next. Returns NULL if the topic list is malformed. */
 struct pg_bus_sub *pg_bus_subscribe(struct pg_bus *bus, const char *topics,

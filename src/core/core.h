@@ -58,6 +58,9 @@ int pg_strlcpy(char *dst, const char *src, size_t n);
 int pg_snprintf(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Parses a whole decimal integer in [min, max]; anything else is PG_EINVAL. */
 int pg_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Makes s valid UTF-8 in place: each byte that is not part of a well-formed sequence
+ * becomes '?'. */
+void pg_utf8_sanitize(char *s);
 /* Constant-time equality of two NUL-terminated strings of equal length. */
 int pg_streq_ct(const char *a, const char *b);
 

@@ -45,6 +45,8 @@ static int key_apply(struct pg_config *cfg, const struct cfg_key *k, const char 
 		if (strlen(value) >= k->size)
 			return pg_err_set(err, PG_EINVAL, "%s.%s: value longer than %zu characters",
 					  k->section, k->key, k->size - 1);
+		if (!*value)
+			return pg_err_set(err, PG_EINVAL, "%s.%s: must not be empty", k->section, k->key);
 		if (strcmp(k->key, "level") == 0) {
 			enum pg_log_level lvl;
 			if (pg_log_level_parse(value, &lvl) < 0)
@@ -111,8 +113,23 @@ static int on_line(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
+/* libinih reads a line in pieces of 200 bytes and takes the rest as a new line, so that
+ * a long comment could set a key: longer lines are refused before it sees them. */
+#define MAX_LINE 198
+
 int pg_config_parse_string(struct pg_config *cfg, const char *text, struct pg_err *err)
 {
+	int line = 1;
+	size_t len = 0;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n') {
+			line++;
+			len = 0;
+		} else if (++len > MAX_LINE) {
+			return pg_err_set(err, PG_EINVAL, "line %d: longer than %d characters", line,
+					  MAX_LINE);
+		}
+	}
 	struct pg_config tmp = *cfg;
 	struct pg_err e = {0};
 	struct parse_ctx pc = {&tmp, &e, 0};

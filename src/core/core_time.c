@@ -90,7 +90,7 @@ int pg_time_parse(const char *s, int64_t *out)
 	} else {
 		return PG_EINVAL;
 	}
-	if (*s || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
+	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
 		return PG_EINVAL;
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -104,6 +104,8 @@ int pg_time_parse(const char *s, int64_t *out)
 	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	int64_t days = (int64_t)era * 146097 + doe - 719468;
 	int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - off * 60;
+	if (secs < 0) /* before 1970 once the offset is applied */
+		return PG_EINVAL;
 	*out = secs * 1000 + ms;
 	return 0;
 }

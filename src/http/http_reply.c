@@ -71,13 +71,18 @@ void http_problem(struct http_req *req, int status, const char *slug, const char
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	pg_utf8_sanitize(detail); /* a cut or a client's bytes may leave it invalid */
 	snprintf(type, sizeof(type), "urn:portguard:problem:%s", slug);
 	json_t *p = json_pack("{ss ss si ss}", "type", type, "title", status_title(status),
 			      "status", status, "detail", detail);
 	if (field && *field)
 		json_object_set_new(p, "field", json_string(field));
-	if (req->url)
-		json_object_set_new(p, "instance", json_string(req->url));
+	if (req->url) {
+		char *inst = pg_strndup(req->url, 512);
+		pg_utf8_sanitize(inst);
+		json_object_set_new(p, "instance", json_string(inst));
+		pg_free(inst);
+	}
 	char *text = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	if (!text)

@@ -38,16 +38,24 @@ int64_t store_event(struct store_tx *tx, const char *topic, json_t *data, struct
 		return pg_err_set(err, PG_EINVAL, "event topic too long: %s", topic);
 	char at[PG_TIME_LEN];
 	pg_time_format(pg_now_ms(), at);
-	char *text = json_dumps(data ? data : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
-	if (!text)
+	json_t *empty = json_object();
+	if (!data)
+		data = empty;
+	char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!text) {
+		json_decref(empty);
 		return pg_err_set(err, PG_EINVAL, "event data is not serialisable");
+	}
 	int rc = store_exec(tx, err, "INSERT INTO events(topic, at, data) VALUES (?1, ?2, ?3)",
 			    "ttt", topic, at, text);
 	free(text);
-	if (rc < 0)
+	if (rc < 0) {
+		json_decref(empty);
 		return rc;
+	}
 	int64_t id = store_last_id(tx);
-	json_t *env = envelope(id, topic, at, data ? data : json_object());
+	json_t *env = envelope(id, topic, at, data);
+	json_decref(empty);
 	struct published *p = pg_calloc(1, sizeof(*p));
 	p->bus = store_bus(tx->s);
 	p->id = id;

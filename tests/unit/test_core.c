@@ -101,6 +101,32 @@ static void config_error_names_line_and_key_and_changes_nothing(void **state)
 	assert_memory_equal(&c, &before, sizeof(c));
 }
 
+static void config_refuses_long_lines_so_a_comment_never_sets_a_key(void **state)
+{
+	(void)state;
+	struct pg_config c, before;
+	struct pg_err err = {0};
+	pg_config_defaults(&c);
+	before = c;
+	char text[512];
+	char dashes[200];
+	memset(dashes, '-', 197);
+	dashes[197] = 0;
+	snprintf(text, sizeof(text), "[server]\n# %sthreads = 64\n", dashes);
+	assert_int_equal(pg_config_parse_string(&c, text, &err), PG_EINVAL);
+	assert_non_null(strstr(err.msg, "line 2"));
+	assert_memory_equal(&c, &before, sizeof(c));
+	assert_int_equal(pg_config_parse_string(&c, "[server]\nlisten =\n", &err), PG_EINVAL);
+}
+
+static void utf8_sanitize_replaces_broken_sequences_only(void **state)
+{
+	(void)state;
+	char s[] = "ok \xc3\xa9 cut \xc3 end \xff \xed\xa0\x80";
+	pg_utf8_sanitize(s);
+	assert_string_equal(s, "ok \xc3\xa9 cut ? end ? ???");
+}
+
 static int notified;
 static void on_notify(void *ctx)
 {
@@ -183,6 +209,8 @@ int main(void)
 		cmocka_unit_test(time_formats_rfc3339_utc_and_parses_back),
 		cmocka_unit_test(config_applies_keys_and_keeps_defaults),
 		cmocka_unit_test(config_error_names_line_and_key_and_changes_nothing),
+		cmocka_unit_test(config_refuses_long_lines_so_a_comment_never_sets_a_key),
+		cmocka_unit_test(utf8_sanitize_replaces_broken_sequences_only),
 		cmocka_unit_test(bus_delivers_only_wanted_topics_in_order),
 		cmocka_unit_test(bus_reports_overflow_once_so_the_reader_resyncs),
 		cmocka_unit_test(bus_refuses_malformed_topic_lists),
