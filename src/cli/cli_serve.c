@@ -10,6 +10,7 @@
 #include "../auth/auth.h"
 #include "../http/http.h"
 #include "../http/http_handler.h"
+#include "../level/level.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
@@ -37,6 +38,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	struct pg_err err = {0};
 	http_routes_reset();
 	http_routes_register(http_core_routes, http_n_core_routes, NULL);
+	level_register_routes();
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
 		return 1;
