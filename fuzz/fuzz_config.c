@@ -24,7 +24,7 @@ static void check_values(const struct pg_config *c)
 	check_str(c->listen, sizeof(c->listen));
 	check_str(c->data, sizeof(c->data));
 	check_str(c->log_level, sizeof(c->log_level));
-	FUZZ_CHECK(c->threads >= 1 && c->threads <= 64);
+	FUZZ_CHECK(c->threads >= 0 && c->threads <= 64);
 	FUZZ_CHECK(c->body_limit >= 1024 && c->body_limit <= 64 * 1024 * 1024);
 	FUZZ_CHECK(c->max_conns >= 4 && c->max_conns <= 100000);
 	FUZZ_CHECK(c->max_batch >= 1 && c->max_batch <= 10000);

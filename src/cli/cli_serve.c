@@ -10,6 +10,8 @@
 #include "../auth/auth.h"
 #include "../http/http.h"
 #include "../http/http_handler.h"
+#include "../access/access.h"
+#include "../access/access_demo.h"
 #include "../level/level.h"
 #include "cli_int.h"
 
@@ -24,9 +26,13 @@ static int system_event(struct store_tx *tx, void *ctx, struct pg_err *err)
 }
 
 /* Runs the daemon on an open store until SIGTERM or SIGINT. */
+#define DEMO_PEOPLE 300
+
 static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct store *s,
 		      struct pg_bus *bus, const char *banner)
 {
+	int demo = banner != NULL;
+	struct access_sim *sim = NULL;
 	struct http_deps deps = {
 		.store = s,
 		.bus = bus,
@@ -35,15 +41,28 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 			   (int)cfg->lockout_minutes},
 	};
 	struct http_server *srv = NULL;
+	struct access *acc = NULL;
 	struct pg_err err = {0};
+	if (access_open(s, &acc, &err) < 0 || (demo && access_demo_seed(acc, DEMO_PEOPLE, &err) < 0)) {
+		fprintf(stderr, "portguard %s: access control: %s\n", cmdname, err.msg);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
-	http_routes_register(http_core_routes, http_n_core_routes, NULL);
-	level_register_routes();
+	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
+	    level_register_routes() < 0 || access_register_routes(acc) < 0) {
+		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		access_close(acc);
+		return 1;
+	}
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		access_close(acc);
 		return 1;
 	}
 	store_write(s, system_event, "daemon.start", NULL);
+	if (demo && access_sim_start(acc, DEMO_PEOPLE, 1500, &sim) < 0)
+		pg_warn("demo: the badge simulator did not start");
 	char host[128];
 	const char *colon = strrchr(cfg->listen, ':');
 	pg_snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg->listen), cfg->listen);
@@ -63,9 +82,11 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	int sig = 0;
 	sigwait(&set, &sig);
 	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	access_sim_stop(sim);
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
+	access_close(acc);
 	return 0;
 }
 

@@ -16,7 +16,7 @@ static const struct cli_command commands[] = {
 	 cmd_init},
 	{"serve", NULL, "Run the daemon (HTTP API, console, event streams)",
 	 {DATA_FLAG, CONFIG_FLAG, {"--listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)"},
-	  {"--threads", "N", "HTTP thread pool size (default 4)"},
+	  {"--threads", "N", "HTTP thread pool size (default: one per CPU)"},
 	  {"--log-level", "LEVEL", "debug, info, warn or error"}},
 	 cmd_serve},
 	{"demo", NULL, "Init and serve a throwaway demo store with demo users",

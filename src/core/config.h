@@ -12,7 +12,7 @@
 
 struct pg_config {
 	char listen[128];     /* [server] listen = ADDR:PORT */
-	int64_t threads;      /* [server] threads: HTTP thread pool size */
+	int64_t threads;      /* [server] threads: HTTP thread pool size; 0 = one per CPU (>= 2) */
 	int64_t body_limit;   /* [server] body_limit: bytes per request body */
 	int64_t max_conns;    /* [server] max_connections */
 	char data[512];       /* [store] data: data directory */

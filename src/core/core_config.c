@@ -24,7 +24,7 @@ struct cfg_key {
 
 static const struct cfg_key cfg_keys[] = {
 	STR("server", "listen", listen, "127.0.0.1:8080"),
-	INT("server", "threads", threads, 1, 64, "4"),
+	INT("server", "threads", threads, 0, 64, "0"),
 	INT("server", "body_limit", body_limit, 1024, 64 * 1024 * 1024, "1048576"),
 	INT("server", "max_connections", max_conns, 4, 100000, "1024"),
 	STR("store", "data", data, "./var"),

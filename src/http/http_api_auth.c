@@ -12,6 +12,22 @@ static const struct {
 	unsigned roles;
 } console_nav[] = {
 	{"overview", "Overview", "#/overview", ROLES_ANY},
+	{"level", "Security level", "#/level", ROLES_ANY & ~ROLE_BIT(ROLE_DEVICE)},
+	{"people", "People & credentials", "#/people",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_GATE) | ROLE_BIT(ROLE_OPERATOR) |
+		 ROLE_BIT(ROLE_AUDITOR)},
+	{"zones", "Zones & readers", "#/zones",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_GATE) |
+		 ROLE_BIT(ROLE_AUDITOR)},
+	{"groups", "Access groups", "#/groups",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_GATE) | ROLE_BIT(ROLE_AUDITOR)},
+	{"decisions", "Decision log", "#/decisions",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_GATE) |
+		 ROLE_BIT(ROLE_AUDITOR)},
+	{"occupancy", "Occupancy", "#/occupancy",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_GATE)},
+	{"muster", "Muster", "#/muster",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_GATE)},
 	{"users", "Users", "#/users", ROLE_BIT(ROLE_ADMIN)},
 	{"tokens", "API tokens", "#/tokens", ROLE_BIT(ROLE_ADMIN)},
 	{"audit", "Audit trail", "#/audit", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR)},

@@ -9,6 +9,7 @@
 #define PG_HTTP_HANDLER_H
 
 #include <microhttpd.h>
+#include <pthread.h>
 
 #include "../auth/auth.h"
 #include "../core/bus.h"
@@ -18,10 +19,14 @@
 #define HTTP_MAX_ROUTES 256
 
 struct http_server;
+struct http_req;
+typedef void (*http_finish_fn)(struct http_req *req, int rc, const struct pg_err *err, void *ctx);
 
 /* ---- route table ---------------------------------------------------------------------- */
 
-enum http_ftype { F_STRING, F_INT, F_BOOL, F_OBJECT };
+/* F_ARRAY: a JSON array; F_ANY: any JSON value (null included) for fields whose shape the
+ * handler checks itself, such as "always" | {schedule}. */
+enum http_ftype { F_STRING, F_INT, F_BOOL, F_OBJECT, F_ARRAY, F_ANY };
 
 /* One field of a JSON request body. */
 struct http_field {
@@ -76,6 +81,14 @@ struct http_req {
 	size_t discarded;
 	json_t *body;
 	void *ctx; /* the route's module state */
+	/* an answer waiting for a commit (http_write_async) */
+	pthread_mutex_t async_lock;
+	int async;      /* 1 pending, 2 committed */
+	int suspended;
+	int async_rc;
+	struct pg_err async_err;
+	http_finish_fn finish;
+	void *finish_ctx;
 	struct auth_principal who;
 	int authed;
 	int64_t start_us;
@@ -84,6 +97,13 @@ struct http_req {
 	int status;
 	struct MHD_Response *resp;
 };
+
+/* Writes without holding an HTTP thread: fn runs in the store's next group commit; the
+ * connection is parked meanwhile, and finish(req, rc, err, ctx) answers on an HTTP
+ * thread once it committed. The handler returns right after calling this. This is how
+ * routes that write on every request (decisions, sensor events) keep many requests in
+ * one commit. */
+void http_write_async(struct http_req *req, store_fn fn, void *ctx, http_finish_fn finish);
 
 /* The store and bus the daemon runs with. */
 struct store *http_store(struct http_req *req);

@@ -14,8 +14,9 @@ static const char *lower_method(const char *m, char *out, size_t n)
 
 static json_t *field_schema(const struct http_field *f)
 {
-	static const char *const types[] = {"string", "integer", "boolean", "object"};
-	json_t *s = json_pack("{ss ss}", "type", types[f->type], "description", f->doc);
+	static const char *const types[] = {"string", "integer", "boolean", "object", "array"};
+	json_t *s = f->type == F_ANY ? json_pack("{ss}", "description", f->doc)
+				     : json_pack("{ss ss}", "type", types[f->type], "description", f->doc);
 	if (f->type == F_STRING && f->maxlen)
 		json_object_set_new(s, "maxLength", json_integer(f->maxlen));
 	return s;

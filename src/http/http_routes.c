@@ -148,6 +148,8 @@ static const char *ftype_name(enum http_ftype t)
 	case F_INT: return "a whole number";
 	case F_BOOL: return "true or false";
 	case F_OBJECT: return "an object";
+	case F_ARRAY: return "an array";
+	case F_ANY: return "a JSON value";
 	}
 	return "?";
 }
@@ -167,7 +169,8 @@ int http_body_check(struct http_req *req, const struct http_field *fields)
 		int ok = (f->type == F_STRING && json_is_string(v)) ||
 			 (f->type == F_INT && json_is_integer(v)) ||
 			 (f->type == F_BOOL && json_is_boolean(v)) ||
-			 (f->type == F_OBJECT && json_is_object(v));
+			 (f->type == F_OBJECT && json_is_object(v)) ||
+			 (f->type == F_ARRAY && json_is_array(v)) || f->type == F_ANY;
 		if (!ok) {
 			http_problem(req, 400, "bad-field", f->name, "field '%s' must be %s", f->name,
 				     ftype_name(f->type));

@@ -133,11 +133,18 @@ static void dispatch(struct http_req *req)
 		if (http_body_check(req, r->body) < 0)
 			return;
 	} else if (req->body_buf.len > 0) {
-		http_problem(req, 400, "bad-field", NULL, "%s %s takes no body", r->method, r->path);
-		return;
+		/* a route without a body accepts nothing, or an empty JSON object */
+		json_t *empty = json_loadb(req->body_buf.p, req->body_buf.len, 0, NULL);
+		int ok = json_is_object(empty) && json_object_size(empty) == 0;
+		json_decref(empty);
+		if (!ok) {
+			http_problem(req, 400, "bad-field", NULL, "%s %s takes no body", r->method,
+				     r->path);
+			return;
+		}
 	}
 	r->handler(req);
-	if (!req->resp)
+	if (!req->resp && !req->async)
 		http_problem(req, 500, "internal", NULL, "the handler gave no answer");
 }
 
@@ -156,6 +163,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req->method = method;
 		req->route_index = -1;
 		req->start_us = pg_mono_us();
+		pthread_mutex_init(&req->async_lock, NULL);
 		pg_buf_init(&req->body_buf, (size_t)srv->deps.cfg->body_limit);
 		__atomic_add_fetch(&srv->inflight, 1, __ATOMIC_SEQ_CST);
 		*con_cls = req;
@@ -180,6 +188,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_YES; /* keep reading (and dropping) to the end of the body */
 		req->body_too_large = 2; /* enough: answer now and close */
 	}
+	if (req->async) { /* back from a parked write, or parking it now */
+		pthread_mutex_lock(&req->async_lock);
+		if (req->async == 1) {
+			req->suspended = 1;
+			MHD_suspend_connection(conn);
+			pthread_mutex_unlock(&req->async_lock);
+			return MHD_YES;
+		}
+		pthread_mutex_unlock(&req->async_lock);
+		if (!req->resp) {
+			req->finish(req, req->async_rc, &req->async_err, req->finish_ctx);
+			if (!req->resp)
+				http_problem(req, 500, "internal", NULL, "the handler gave no answer");
+		}
+		return MHD_queue_response(conn, (unsigned)req->status, req->resp);
+	}
 	if (req->resp) /* already answered (an early 413) */
 		return MHD_YES;
 	if (__atomic_load_n(&srv->stopping, __ATOMIC_SEQ_CST)) {
@@ -194,6 +218,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		MHD_add_response_header(req->resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	} else {
 		dispatch(req);
+		if (req->async) /* parked until the write commits */
+			return on_request(cls, conn, url, method, version, upload, upload_size, con_cls);
 	}
 	return MHD_queue_response(conn, (unsigned)req->status, req->resp);
 }
@@ -212,6 +238,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		MHD_destroy_response(req->resp);
 	json_decref(req->body);
 	pg_buf_release(&req->body_buf);
+	pthread_mutex_destroy(&req->async_lock);
 	pg_free(req);
 	*con_cls = NULL;
 	__atomic_sub_fetch(&srv->inflight, 1, __ATOMIC_SEQ_CST);
@@ -260,12 +287,18 @@ int http_start(const struct http_deps *deps, struct http_server **out, struct pg
 	pthread_mutex_init(&srv->sse_lock, NULL);
 	pthread_cond_init(&srv->sse_cv, NULL);
 	http_metrics_init(srv);
+	/* one thread per CPU: more only adds scheduling delay to the tail of the latency */
+	long threads = deps->cfg->threads;
+	if (threads <= 0) {
+		threads = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = threads < 2 ? 2 : threads;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	srv->mhd = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)deps->cfg->threads,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)deps->cfg->max_conns,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
@@ -290,6 +323,32 @@ fail:
 	pthread_cond_destroy(&srv->sse_cv);
 	pg_free(srv);
 	return rc;
+}
+
+static void on_committed(void *arg, int rc, const struct pg_err *err)
+{
+	struct http_req *req = arg;
+	pthread_mutex_lock(&req->async_lock);
+	req->async_rc = rc;
+	if (rc < 0 && err)
+		req->async_err = *err;
+	req->async = 2;
+	if (req->suspended) {
+		req->suspended = 0;
+		MHD_resume_connection(req->conn);
+	}
+	pthread_mutex_unlock(&req->async_lock);
+}
+
+void http_write_async(struct http_req *req, store_fn fn, void *ctx, http_finish_fn finish)
+{
+	req->finish = finish;
+	req->finish_ctx = ctx;
+	req->async = 1;
+	if (store_write_async(req->srv->deps.store, fn, ctx, on_committed, req) < 0) {
+		req->async = 2;
+		req->async_rc = pg_err_set(&req->async_err, PG_EIO, "store: shutting down");
+	}
 }
 
 struct store *http_store(struct http_req *req)

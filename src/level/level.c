@@ -76,7 +76,7 @@ static int set_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 			"itttt", (int64_t)c->level, c->reason, c->instructed_by, c->actor, at);
 	if (rc < 0 || (rc = level_row(tx, &c->out, err)) < 0)
 		return rc;
-	json_t *details = json_pack("{si si ss s?s}", "from", before, "to", c->level, "reason",
+	json_t *details = json_pack("{si si ss ss?}", "from", before, "to", c->level, "reason",
 				    c->reason, "instructed_by", c->instructed_by);
 	char obj[32];
 	pg_snprintf(obj, sizeof(obj), "security level %d", c->level);

@@ -45,6 +45,10 @@ typedef int (*store_fn)(struct store_tx *tx, void *ctx, struct pg_err *err);
 /* Runs fn in the next group commit; returns fn's result once the batch committed (or
  * PG_EIO if the commit failed). fn's changes are undone if it returns < 0. */
 int store_write(struct store *s, store_fn fn, void *ctx, struct pg_err *err);
+/* The same without waiting: done(arg, rc, err) is called on the writer thread once the
+ * batch committed (or failed); it must be quick and must not call store_write. */
+typedef void (*store_done_fn)(void *arg, int rc, const struct pg_err *err);
+int store_write_async(struct store *s, store_fn fn, void *ctx, store_done_fn done, void *arg);
 /* Runs fn in a read-only snapshot. */
 int store_read(struct store *s, store_fn fn, void *ctx, struct pg_err *err);
 

@@ -16,6 +16,10 @@ struct write_job {
 	int done;
 	struct tx_hook *hooks;
 	struct write_job *next;
+	/* asynchronous jobs: heap-allocated, answered through done_fn */
+	store_done_fn done_fn;
+	void *done_arg;
+	struct pg_err own_err;
 };
 
 #define LAT_BUCKETS 10
@@ -435,10 +439,23 @@ static void batch_run(struct store *s, struct write_job *jobs)
 	} else {
 		s->failed_commits++;
 	}
-	for (struct write_job *j = jobs; j; j = j->next)
-		j->done = 1;
+	struct write_job *async = NULL;
+	for (struct write_job *j = jobs, *next; j; j = next) {
+		next = j->next;
+		if (j->done_fn) {
+			j->next = async;
+			async = j;
+		} else {
+			j->done = 1;
+		}
+	}
 	pthread_cond_broadcast(&s->donecv);
 	pthread_mutex_unlock(&s->qlock);
+	for (struct write_job *j = async, *next; j; j = next) {
+		next = j->next;
+		j->done_fn(j->done_arg, j->rc, &j->own_err);
+		pg_free(j);
+	}
 }
 
 static void *writer_main(void *arg)
@@ -489,6 +506,30 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct pg_err *err)
 		pthread_cond_wait(&s->donecv, &s->qlock);
 	pthread_mutex_unlock(&s->qlock);
 	return job.rc;
+}
+
+int store_write_async(struct store *s, store_fn fn, void *ctx, store_done_fn done, void *arg)
+{
+	struct write_job *job = pg_calloc(1, sizeof(*job));
+	job->fn = fn;
+	job->ctx = ctx;
+	job->err = &job->own_err;
+	job->done_fn = done;
+	job->done_arg = arg;
+	pthread_mutex_lock(&s->qlock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->qlock);
+		pg_free(job);
+		return PG_EIO;
+	}
+	if (s->qtail)
+		s->qtail->next = job;
+	else
+		s->qhead = job;
+	s->qtail = job;
+	pthread_cond_signal(&s->qcv);
+	pthread_mutex_unlock(&s->qlock);
+	return 0;
 }
 
 /* ---- readers -------------------------------------------------------------------------- */

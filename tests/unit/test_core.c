@@ -70,7 +70,7 @@ static void config_applies_keys_and_keeps_defaults(void **state)
 	struct pg_err err = {0};
 	pg_config_defaults(&c);
 	assert_string_equal(c.listen, "127.0.0.1:8080");
-	assert_int_equal(c.threads, 4);
+	assert_int_equal(c.threads, 0);
 	assert_int_equal(pg_config_parse_string(&c, "[server]\nlisten = 0.0.0.0:9000\n"
 						    "threads=8\n; a comment\n[auth]\nlockout_failures = 3\n",
 						&err),
@@ -93,8 +93,8 @@ static void config_error_names_line_and_key_and_changes_nothing(void **state)
 	assert_non_null(strstr(err.msg, "line 3"));
 	assert_non_null(strstr(err.msg, "server.threds"));
 	assert_memory_equal(&c, &before, sizeof(c));
-	assert_int_equal(pg_config_parse_string(&c, "[server]\nthreads = 0\n", &err), PG_EINVAL);
-	assert_non_null(strstr(err.msg, "from 1 to 64"));
+	assert_int_equal(pg_config_parse_string(&c, "[server]\nthreads = 65\n", &err), PG_EINVAL);
+	assert_non_null(strstr(err.msg, "from 0 to 64"));
 	assert_int_equal(pg_config_parse_string(&c, "[log]\nlevel = loud\n", &err), PG_EINVAL);
 	assert_non_null(strstr(err.msg, "debug, info, warn, error"));
 	assert_int_equal(pg_config_parse_string(&c, "just words\n", &err), PG_EINVAL);

@@ -144,6 +144,50 @@ static void concurrent_writes_share_commits(void **state)
 	assert_true(metric(f->s, "portguard_store_batch_max") > 1);
 }
 
+struct async_result {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	int done, rc;
+	char msg[600];
+};
+
+static void async_done(void *arg, int rc, const struct pg_err *err)
+{
+	struct async_result *r = arg;
+	pthread_mutex_lock(&r->lock);
+	r->rc = rc;
+	snprintf(r->msg, sizeof(r->msg), "%s", rc < 0 ? err->msg : "");
+	r->done = 1;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int async_wait(struct async_result *r)
+{
+	pthread_mutex_lock(&r->lock);
+	while (!r->done)
+		pthread_cond_wait(&r->cv, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	return r->rc;
+}
+
+static void async_writes_report_after_commit(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = {0};
+	assert_int_equal(store_write(f->s, make_table, NULL, &err), 0);
+	struct async_result ok = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, ""};
+	struct async_result dup = ok;
+	assert_int_equal(store_write_async(f->s, insert_v, "x", async_done, &ok), 0);
+	assert_int_equal(store_write_async(f->s, insert_v, "x", async_done, &dup), 0);
+	assert_int_equal(async_wait(&ok), 0);
+	assert_int_equal(async_wait(&dup), PG_ECONFLICT);
+	assert_non_null(strstr(dup.msg, "UNIQUE"));
+	struct count c = {0};
+	assert_int_equal(store_read(f->s, count_t, &c, &err), 0);
+	assert_int_equal(c.n, 1);
+}
+
 static int hooks_seen;
 static void hook(void *ctx)
 {
@@ -311,6 +355,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_failed_write_undoes_only_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, teardown),
 		cmocka_unit_test_setup_teardown(after_commit_hooks_run_only_for_committed_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(async_writes_report_after_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_are_published_after_commit_and_replayable, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_rows_cannot_be_updated_through_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_verify_names_the_changed_row, setup, teardown),

@@ -1,0 +1,501 @@
+/* access_import.c - people from CSV: a streaming RFC 4180 reader, a compact list of the
+ * checked rows, then one write. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access_admin.h"
+#include "access_import.h"
+
+#define NCOLS     8
+#define HEADER    "kind,first_name,last_name,employer,id_doc_type,id_doc_number,credential_uid,group"
+#define ARENA_MAX ((size_t)1 << 30) /* bytes of kept text: 1 GiB */
+
+enum col { C_KIND, C_FIRST, C_LAST, C_EMPLOYER, C_DOC_TYPE, C_DOC_NUMBER, C_UID, C_GROUP };
+
+static const char *const columns[NCOLS] = {
+    "kind",        "first_name",    "last_name",      "employer",
+    "id_doc_type", "id_doc_number", "credential_uid", "group",
+};
+
+/* ---- the CSV reader ------------------------------------------------------------------------ */
+
+struct csv {
+	FILE *f;
+	long line;                                    /* the physical line being read, from 1 */
+	size_t raw;                                   /* bytes of the current row read so far */
+	char buf[ACCESS_IMPORT_MAX_LINE + NCOLS + 1]; /* the row's fields, each NUL-terminated */
+	size_t len;
+	size_t start[NCOLS];
+	int nfields;
+};
+
+static int csv_fail(struct pg_err *err, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int csv_fail(struct pg_err *err, long line, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pg_err_set(err, PG_EINVAL, "line %ld: %s", line, msg);
+}
+
+static int col_fail(struct pg_err *err, long line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int col_fail(struct pg_err *err, long line, int col, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pg_err_field(err, PG_EINVAL, columns[col], "line %ld, column %s: %s", line,
+	                    columns[col], msg);
+}
+
+/* The next byte of the row (EOF at the end), counted against the row's limit. */
+static int csv_get(struct csv *c, long first, int *ch, struct pg_err *err)
+{
+	int v = getc_unlocked(c->f);
+	if (v == EOF) {
+		*ch = EOF;
+		return ferror(c->f) ? pg_err_set(err, PG_EIO, "line %ld: reading failed", c->line)
+		                    : 0;
+	}
+	if (++c->raw > ACCESS_IMPORT_MAX_LINE)
+		return csv_fail(err, first, "the row is longer than %d bytes",
+		                ACCESS_IMPORT_MAX_LINE);
+	if (v == '\0')
+		return csv_fail(err, c->line, "a NUL byte");
+	*ch = v;
+	return 0;
+}
+
+/* After a CR: a line end if an LF follows. */
+static int csv_crlf(struct csv *c, long first, struct pg_err *err)
+{
+	int ch = 0, rc = csv_get(c, first, &ch, err);
+	if (rc < 0)
+		return rc;
+	if (ch != '\n')
+		return csv_fail(err, c->line, "a carriage return not followed by a line feed");
+	return 0;
+}
+
+/* Reads one row into c->buf. 1 = a row (*first: its first line), 0 = end of input,
+ * < 0 = malformed. Blank lines are skipped. */
+static int csv_row(struct csv *c, long *first, struct pg_err *err)
+{
+	int ch = 0, rc;
+	for (;;) { /* blank lines */
+		c->raw = 0;
+		if ((rc = csv_get(c, c->line, &ch, err)) < 0)
+			return rc;
+		if (ch == EOF)
+			return 0;
+		if (ch == '\r' && (rc = csv_crlf(c, c->line, err)) < 0)
+			return rc;
+		if (ch != '\r' && ch != '\n')
+			break;
+		c->line++;
+	}
+	*first = c->line;
+	c->len = 0;
+	c->nfields = 0;
+	for (;;) { /* one field per turn; ch is its first byte */
+		if (c->nfields == NCOLS)
+			return csv_fail(err, *first, "more than %d columns: the header is " HEADER,
+			                NCOLS);
+		c->start[c->nfields] = c->len;
+		if (ch == '"') {
+			long opened = c->line;
+			for (;;) {
+				if ((rc = csv_get(c, *first, &ch, err)) < 0)
+					return rc;
+				if (ch == EOF)
+					return col_fail(err, opened, c->nfields,
+					                "the quoted field is not closed");
+				if (ch == '"') {
+					if ((rc = csv_get(c, *first, &ch, err)) < 0)
+						return rc;
+					if (ch != '"')
+						break;
+				} else if (ch == '\n') {
+					c->line++;
+				}
+				c->buf[c->len++] = (char)ch;
+			}
+			if (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF)
+				return col_fail(
+				    err, c->line, c->nfields,
+				    "text after the closing quote (a quote inside a quoted "
+				    "field is written twice: \"\")");
+		} else {
+			while (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF) {
+				if (ch == '"')
+					return col_fail(
+					    err, c->line, c->nfields,
+					    "a quote inside an unquoted field (quote the whole "
+					    "field and double the quote)");
+				c->buf[c->len++] = (char)ch;
+				if ((rc = csv_get(c, *first, &ch, err)) < 0)
+					return rc;
+			}
+		}
+		c->buf[c->len++] = '\0';
+		c->nfields++;
+		if (ch == ',') {
+			if ((rc = csv_get(c, *first, &ch, err)) < 0)
+				return rc;
+			continue;
+		}
+		if (ch == '\r' && (rc = csv_crlf(c, *first, err)) < 0)
+			return rc;
+		if (ch != EOF)
+			c->line++;
+		return 1;
+	}
+}
+
+static const char *csv_field(const struct csv *c, int i)
+{
+	return c->buf + c->start[i];
+}
+
+/* ---- the rows -------------------------------------------------------------------------------- */
+
+/* One person to import: seven NUL-terminated strings in the arena, from off: first_name,
+ * last_name, employer, id_doc_type, id_doc_number, credential_uid (upper-cased), group. */
+struct row {
+	size_t off;
+	long line;
+	int kind;
+	int group; /* index into imp.groups, found in the write; -1: none */
+};
+
+struct group {
+	int64_t id;
+	char *name;
+};
+
+struct imp {
+	const char *actor;
+	struct pg_buf arena;
+	struct row *rows;
+	size_t n, cap;
+	int *uids; /* open addressing over row indices (-1: empty), keyed by credential_uid */
+	size_t uids_cap, nuids;
+	struct group *groups; /* sorted by name */
+	size_t ngroups;
+	int64_t credentials, memberships, first_id, last_id;
+};
+
+static const char *row_str(const struct imp *m, const struct row *r, int col)
+{
+	const char *p = m->arena.p + r->off;
+	for (int i = C_FIRST; i < col; i++)
+		p += strlen(p) + 1;
+	return p;
+}
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Adds row i's UID to the set; the earlier row with the same UID, or -1. */
+static int uid_add(struct imp *m, int i)
+{
+	if ((m->nuids + 1) * 2 > m->uids_cap) {
+		size_t cap = m->uids_cap ? m->uids_cap * 2 : 1024;
+		int *t = pg_malloc(cap * sizeof(int));
+		for (size_t k = 0; k < cap; k++)
+			t[k] = -1;
+		for (size_t k = 0; k < m->uids_cap; k++) {
+			if (m->uids[k] < 0)
+				continue;
+			size_t h = str_hash(row_str(m, &m->rows[m->uids[k]], C_UID)) & (cap - 1);
+			while (t[h] >= 0)
+				h = (h + 1) & (cap - 1);
+			t[h] = m->uids[k];
+		}
+		pg_free(m->uids);
+		m->uids = t;
+		m->uids_cap = cap;
+	}
+	const char *uid = row_str(m, &m->rows[i], C_UID);
+	size_t h = str_hash(uid) & (m->uids_cap - 1);
+	for (; m->uids[h] >= 0; h = (h + 1) & (m->uids_cap - 1))
+		if (strcmp(row_str(m, &m->rows[m->uids[h]], C_UID), uid) == 0)
+			return m->uids[h];
+	m->uids[h] = i;
+	m->nuids++;
+	return -1;
+}
+
+/* Checks the row in c and appends it to m. */
+static int row_add(struct imp *m, const struct csv *c, long line, struct pg_err *err)
+{
+	struct pg_err e = {0};
+	char uid[ACCESS_UID_MAX + 1] = "";
+	if (c->nfields != NCOLS)
+		return csv_fail(err, line, "%d column%s, the header has %d", c->nfields,
+		                c->nfields == 1 ? "" : "s", NCOLS);
+	const char *kind = csv_field(c, C_KIND);
+	int k = access_name_index(kind, access_person_kinds);
+	if (k >= 0 && strcmp(kind, "visitor") == 0)
+		return col_fail(
+		    err, line, C_KIND,
+		    "visitors need a host and an end of visit: enrol them through the API");
+	if (k < 0)
+		return col_fail(err, line, C_KIND,
+		                "unknown kind '%.40s': use employee, contractor, crew, driver or "
+		                "authority",
+		                kind);
+	for (int i = C_FIRST; i <= C_GROUP; i++) {
+		const char *v = csv_field(c, i);
+		if (i == C_UID) {
+			if (*v && access_uid_normalise(v, "the value", uid, &e) < 0)
+				return col_fail(err, line, i, "%s", e.msg);
+		} else if (access_text_check(v, "the value", ACCESS_TEXT_MAX,
+		                             i == C_FIRST || i == C_LAST, &e) < 0) {
+			return col_fail(err, line, i, "%s", e.msg);
+		}
+	}
+	if (m->n == ACCESS_IMPORT_MAX_ROWS)
+		return pg_err_set(err, PG_ELIMIT, "line %ld: more than %d rows", line,
+		                  ACCESS_IMPORT_MAX_ROWS);
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->rows = pg_realloc(m->rows, m->cap * sizeof(*m->rows));
+	}
+	struct row *r = &m->rows[m->n];
+	r->off = m->arena.len;
+	r->line = line;
+	r->kind = k;
+	r->group = -1;
+	for (int i = C_FIRST; i <= C_GROUP; i++) {
+		const char *v = i == C_UID ? uid : csv_field(c, i);
+		if (pg_buf_append(&m->arena, v, strlen(v) + 1) < 0)
+			return pg_err_set(err, PG_ELIMIT,
+			                  "line %ld: the file holds more text than "
+			                  "an import takes (1 GiB)",
+			                  line);
+	}
+	m->n++;
+	if (*uid) {
+		int prev = uid_add(m, (int)(m->n - 1));
+		if (prev >= 0) {
+			m->n--;
+			return col_fail(err, line, C_UID, "UID %s is already on line %ld", uid,
+			                m->rows[prev].line);
+		}
+	}
+	return 0;
+}
+
+/* Reads and checks the whole file into m. */
+static int read_all(struct imp *m, FILE *f, struct pg_err *err)
+{
+	struct csv *c = pg_calloc(1, sizeof(*c));
+	c->f = f;
+	c->line = 1;
+	long line = 1;
+	int rc;
+	int b0 = getc(f), bad = -1;
+	if (b0 == 0xef) { /* a UTF-8 byte order mark */
+		int b1 = getc(f), b2 = getc(f);
+		if (b1 != 0xbb || b2 != 0xbf) {
+			rc = csv_fail(err, 1, "the first line must be the header " HEADER);
+			goto out;
+		}
+	} else if (b0 != EOF) {
+		ungetc(b0, f);
+	}
+	rc = csv_row(c, &line, err);
+	if (rc == 0)
+		rc = csv_fail(err, 1,
+		              "the file is empty: the first line must be the header " HEADER);
+	if (rc < 0)
+		goto out;
+	for (int i = 0; i < NCOLS && bad < 0; i++)
+		if (i >= c->nfields || strcmp(csv_field(c, i), columns[i]) != 0)
+			bad = i;
+	if (bad >= 0) {
+		rc = csv_fail(err, line,
+		              "the header must be exactly " HEADER " (column %d is not %s)",
+		              bad + 1, columns[bad]);
+		goto out;
+	}
+	while ((rc = csv_row(c, &line, err)) == 1)
+		if ((rc = row_add(m, c, line, err)) < 0)
+			goto out;
+out:
+	pg_free(c);
+	return rc;
+}
+
+/* ---- the write --------------------------------------------------------------------------- */
+
+static int group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct group *)a)->name, ((const struct group *)b)->name);
+}
+
+static int load_groups(struct store_tx *tx, struct imp *m, struct pg_err *err)
+{
+	struct store_rows *r = NULL;
+	int rc = store_query(tx, &r, err, "SELECT id, name FROM access_groups", "");
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	while ((rc = store_next(r)) == 1) {
+		if (m->ngroups == cap) {
+			cap = cap ? cap * 2 : 64;
+			m->groups = pg_realloc(m->groups, cap * sizeof(*m->groups));
+		}
+		m->groups[m->ngroups].id = store_int(r, 0);
+		m->groups[m->ngroups++].name = pg_strdup(store_text(r, 1));
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return pg_err_set(err, PG_EIO, "store: reading access groups failed");
+	if (m->ngroups)
+		qsort(m->groups, m->ngroups, sizeof(*m->groups), group_cmp);
+	return 0;
+}
+
+/* What the file refers to must be in the store: its groups, and none of its UIDs. */
+static int resolve(struct store_tx *tx, struct imp *m, struct pg_err *err)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct row *r = &m->rows[i];
+		const char *g = row_str(m, r, C_GROUP), *uid = row_str(m, r, C_UID);
+		if (*g) {
+			struct group key = {0, (char *)g};
+			struct group *hit = m->ngroups ? bsearch(&key, m->groups, m->ngroups,
+			                                         sizeof(*m->groups), group_cmp)
+			                               : NULL;
+			if (!hit)
+				return col_fail(err, r->line, C_GROUP,
+				                "no access group named '%.100s'", g);
+			r->group = (int)(hit - m->groups);
+		}
+		if (*uid) {
+			struct store_rows *q = NULL;
+			int rc = store_query(tx, &q, err,
+			                     "SELECT 1 FROM credentials WHERE uid = ?1", "t", uid);
+			if (rc < 0)
+				return rc;
+			rc = store_next(q);
+			store_rows_free(q);
+			if (rc < 0)
+				return pg_err_set(err, PG_EIO, "store: reading credentials failed");
+			if (rc == 1)
+				return col_fail(err, r->line, C_UID,
+				                "UID %s is already enrolled in the store", uid);
+		}
+	}
+	return 0;
+}
+
+static const char *or_null(const char *s)
+{
+	return *s ? s : NULL;
+}
+
+static int import_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
+{
+	struct imp *m = vctx;
+	char now[PG_TIME_LEN];
+	int rc = load_groups(tx, m, err);
+	if (rc < 0 || (rc = resolve(tx, m, err)) < 0)
+		return rc;
+	pg_time_format(pg_now_ms(), now);
+	for (size_t i = 0; i < m->n && rc == 0; i++) {
+		const struct row *r = &m->rows[i];
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO people(kind, first_name, last_name, employer, id_doc_type, "
+		    "id_doc_number, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		    "?7, ?7)",
+		    "ttttttt", access_person_kinds[r->kind], row_str(m, r, C_FIRST),
+		    row_str(m, r, C_LAST), or_null(row_str(m, r, C_EMPLOYER)),
+		    or_null(row_str(m, r, C_DOC_TYPE)), or_null(row_str(m, r, C_DOC_NUMBER)), now);
+		if (rc < 0)
+			break;
+		int64_t id = store_last_id(tx);
+		m->first_id = m->first_id ? m->first_id : id;
+		m->last_id = id;
+		const char *uid = row_str(m, r, C_UID);
+		if (*uid) {
+			rc = store_exec(
+			    tx, err,
+			    "INSERT INTO credentials(uid, person_id, status, created_at, "
+			    "updated_at) VALUES (?1, ?2, 'active', ?3, ?3)",
+			    "tit", uid, id, now);
+			m->credentials++;
+		}
+		if (rc == 0 && r->group >= 0) {
+			/* (worded so that its statement does not share a slot of the store's
+			 * statement cache with the people insert above: 64 slots, by hash) */
+			rc = store_exec(
+			    tx, err,
+			    "INSERT INTO person_groups(person_id, group_id, until_ms) VALUES "
+			    "(?1, ?2, NULL)",
+			    "ii", id, m->groups[r->group].id);
+			m->memberships++;
+		}
+		if (rc < 0 && err) {
+			char why[sizeof(err->msg)];
+			pg_strlcpy(why, err->msg, sizeof(why));
+			pg_err_set(err, rc, "line %ld: the store refused the row: %s", r->line,
+			           why);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	json_t *details =
+	    json_pack("{sI sI sI}", "count", (json_int_t)m->n, "credentials",
+	              (json_int_t)m->credentials, "groups", (json_int_t)m->memberships);
+	rc = store_audit(tx, m->actor, "people.import", "people", details, err);
+	if (rc == 0) {
+		json_t *ev = json_pack("{ss sI sI sI ss sO}", "action", "people.import", "id",
+		                       (json_int_t)m->first_id, "first_id", (json_int_t)m->first_id,
+		                       "last_id", (json_int_t)m->last_id, "by", m->actor, "details",
+		                       details);
+		int64_t eid = store_event(tx, "access", ev, err);
+		json_decref(ev);
+		rc = eid < 0 ? (int)eid : 0;
+	}
+	json_decref(details);
+	/* No access_changed(): the import runs without the daemon's struct access. */
+	return rc;
+}
+
+int access_import_people(struct store *s, const char *actor, FILE *f, int *imported,
+                         struct pg_err *err)
+{
+	struct imp m = {0};
+	m.actor = actor;
+	pg_buf_init(&m.arena, ARENA_MAX);
+	int rc = read_all(&m, f, err);
+	if (rc == 0 && m.n > 0)
+		rc = store_write(s, import_tx, &m, err);
+	if (rc == 0)
+		*imported = (int)m.n;
+	for (size_t i = 0; i < m.ngroups; i++)
+		pg_free(m.groups[i].name);
+	pg_free(m.groups);
+	pg_free(m.uids);
+	pg_free(m.rows);
+	pg_buf_release(&m.arena);
+	return rc;
+}
