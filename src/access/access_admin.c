@@ -425,7 +425,10 @@ static int parse_list(const struct fspec *f, const json_t *v, json_t **out, stru
 			    f->name, i);
 		}
 		int dup = 0;
-		json_array_foreach(list, j, y) dup |= json_equal(x, y);
+		json_array_foreach(list, j, y)
+		{
+			dup |= json_equal(x, y);
+		}
 		if (!dup)
 			json_array_append(list, x);
 	}
@@ -584,6 +587,13 @@ out:
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
+/* 1 if the change set sets key to a value (not null). */
+static int given(const json_t *chg, const char *key)
+{
+	json_t *v = json_object_get(chg, key);
+	return v && !json_is_null(v);
+}
+
 static int64_t jint(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -618,7 +628,10 @@ static void view_fix(json_t *o)
 	size_t i;
 	json_t *v;
 	if (json_is_array(o)) {
-		json_array_foreach(o, i, v) view_fix(v);
+		json_array_foreach(o, i, v)
+		{
+			view_fix(v);
+		}
 		return;
 	}
 	if (!json_is_object(o))
@@ -782,7 +795,10 @@ static int record(struct store_tx *tx, const struct op *c, const char *action, c
 	json_t *fields = json_array();
 	const char *k;
 	json_t *v;
-	json_object_foreach(details, k, v) json_array_append_new(fields, json_string(k));
+	json_object_foreach(details, k, v)
+	{
+		json_array_append_new(fields, json_string(k));
+	}
 	json_t *ev = json_pack("{ss sI ss ss so}", "action", action, "id", (json_int_t)id, "name",
 	                       object, "by", c->actor, "fields", fields);
 	int64_t eid = store_event(tx, "access", ev, err);
@@ -816,8 +832,8 @@ struct entity {
 	const char *noun;   /* audit actions <noun>.create and <noun>.update */
 	const char *what;   /* in messages: "no <what> with id 4" */
 	const char *select; /* the API columns, for views and lists: "SELECT ... FROM t" */
-	const char
-	    *stored; /* the columns a write merges into ("... WHERE id = ?1"), or NULL: select */
+	/* The columns a write merges into ("SELECT ... WHERE id = ?1"), or NULL: select. */
+	const char *stored;
 	const char *unique;   /* the field a UNIQUE conflict is about, or NULL */
 	const char *defaults; /* JSON: the row a create starts from */
 	/* Adds what is not a column (full: for a single object rather than a list item). */
@@ -895,7 +911,7 @@ static int zone_check(struct store_tx *tx, struct op *c, const json_t *cur, json
 	(void)cur;
 	(void)m;
 	int64_t parent = jint(c->chg, "parent_id");
-	if (!parent)
+	if (!given(c->chg, "parent_id"))
 		return 0;
 	int rc = must_exist(tx, "zones", "zone", parent, "parent_id", err);
 	if (rc == 0 && c->id && (rc = zone_is_within(tx, parent, c->id, err)) == 1)
@@ -1045,12 +1061,17 @@ static int person_check(struct store_tx *tx, struct op *c, const json_t *cur, js
 	int visitor = strcmp(jstr(m, "kind"), "visitor") == 0;
 	int became = visitor && (!cur || strcmp(jstr(cur, "kind"), "visitor") != 0);
 	if (!visitor) {
-		if (jint(chg, "host_id") || jint(chg, "visitor_expires_ms"))
+		if (given(chg, "host_id") || given(chg, "visitor_expires_ms"))
 			return pg_err_field(err, PG_EUNPROCESSABLE,
-			                    jint(chg, "host_id") ? "host_id" : "visitor_expires",
+			                    given(chg, "host_id") ? "host_id" : "visitor_expires",
 			                    "only a visitor has a host_id and a visitor_expires");
-		json_object_set_new(m, "host_id", json_null());
-		json_object_set_new(m, "visitor_expires_ms", json_null());
+		/* no longer a visitor: the host and the visit end go, and the audit says so */
+		static const char *const gone[] = {"host_id", "visitor_expires_ms"};
+		for (int i = 0; i < 2; i++) {
+			if (given(m, gone[i]))
+				json_object_set_new(c->chg, gone[i], json_null());
+			json_object_set_new(m, gone[i], json_null());
+		}
 		return 0;
 	}
 	int64_t host = jint(m, "host_id"), expires = jint(m, "visitor_expires_ms");

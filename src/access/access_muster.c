@@ -159,18 +159,10 @@ static void api_muster_get(struct http_req *req)
 		http_json(req, 200, c.out);
 }
 
-struct list_ctx {
-	int limit;
-	int64_t after;
-	json_t *rows;
-};
-
-static int list_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
+static void api_musters_list(struct http_req *req)
 {
-	struct list_ctx *c = vctx;
-	return store_query_json(
-		tx, &c->rows, err,
-		"SELECT m.id, m.zone_id, z.name AS zone, m.drill, m.started_by, "
+	http_list(req,
+		  "SELECT m.id, m.zone_id, z.name AS zone, m.drill, m.started_by, "
 		"strftime('%Y-%m-%dT%H:%M:%fZ', m.started_at_ms / 1000.0, 'unixepoch') AS started_at, "
 		"CASE WHEN m.closed_at_ms IS NULL THEN NULL ELSE "
 		"strftime('%Y-%m-%dT%H:%M:%fZ', m.closed_at_ms / 1000.0, 'unixepoch') END AS closed_at, "
@@ -179,20 +171,7 @@ static int list_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 		" AND mp.safe_at_ms IS NOT NULL) AS safe_count "
 		"FROM musters m JOIN zones z ON z.id = m.zone_id WHERE (?1 = 0 OR m.id < ?1) "
 		"ORDER BY m.id DESC LIMIT ?2",
-		"ii", c->after, (int64_t)c->limit);
-}
-
-static void api_musters_list(struct http_req *req)
-{
-	struct list_ctx c = {0};
-	if (http_page_args(req, &c.limit, &c.after) < 0)
-		return;
-	struct pg_err err = {0};
-	int rc = store_read(http_store(req), list_tx, &c, &err);
-	if (rc < 0)
-		http_error(req, rc, &err);
-	else
-		http_json(req, 200, store_page(c.rows, c.limit, "id"));
+		  "id");
 }
 
 /* ---- changing a muster ------------------------------------------------------------------- */

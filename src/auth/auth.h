@@ -84,7 +84,5 @@ int auth_token_create(struct store *s, const char *actor, const char *name, cons
 int auth_token_revoke(struct store *s, const char *actor, int64_t id, struct pg_err *err);
 int auth_token_lookup(struct store *s, const char *token, struct auth_principal *p,
 		      struct pg_err *err);
-int auth_tokens_list(struct store *s, int limit, int64_t after, json_t **out,
-		     struct pg_err *err);
 
 #endif

@@ -404,28 +404,3 @@ int auth_token_lookup(struct store *s, const char *token, struct auth_principal 
 	*p = c.p;
 	return 0;
 }
-
-struct tlist {
-	int limit;
-	int64_t after;
-	json_t *rows;
-};
-
-static int tokens_list_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
-{
-	struct tlist *c = vctx;
-	return store_query_json(tx, &c->rows, err,
-				"SELECT id, name, role, created_by, created_at, revoked_at FROM tokens "
-				"WHERE id > ?1 ORDER BY id LIMIT ?2",
-				"ii", c->after, (int64_t)c->limit);
-}
-
-int auth_tokens_list(struct store *s, int limit, int64_t after, json_t **out, struct pg_err *err)
-{
-	struct tlist c = {limit, after, NULL};
-	int rc = store_read(s, tokens_list_tx, &c, err);
-	if (rc < 0)
-		return rc;
-	*out = store_page(c.rows, limit, "id");
-	return 0;
-}

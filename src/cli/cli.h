@@ -34,5 +34,6 @@ int cmd_demo(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_user_add(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_token_create(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_audit_verify(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_import_people(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

@@ -35,6 +35,9 @@ static const struct cli_command commands[] = {
 	 cmd_token_create},
 	{"audit verify", NULL, "Check the audit hash chain; exit 1 naming the first bad record",
 	 {DATA_FLAG}, cmd_audit_verify},
+	{"import people", "FILE", "Import people (and their badges and groups) from CSV: every "
+				  "row or none",
+	 {DATA_FLAG}, cmd_import_people},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 

@@ -164,17 +164,10 @@ void api_users_update(struct http_req *req)
 
 void api_tokens_list(struct http_req *req)
 {
-	int limit;
-	int64_t after;
-	if (http_page_args(req, &limit, &after) < 0)
-		return;
-	json_t *page = NULL;
-	struct pg_err err = {0};
-	int rc = auth_tokens_list(req->srv->deps.store, limit, after, &page, &err);
-	if (rc < 0)
-		http_error(req, rc, &err);
-	else
-		http_json(req, 200, page);
+	http_list(req,
+		  "SELECT id, name, role, created_by, created_at, revoked_at FROM tokens "
+		  "WHERE id > ?1 ORDER BY id LIMIT ?2",
+		  "id");
 }
 
 void api_tokens_create(struct http_req *req)
@@ -205,30 +198,10 @@ void api_tokens_delete(struct http_req *req)
 		http_json(req, 204, NULL);
 }
 
-struct audit_page {
-	int limit;
-	int64_t after;
-	json_t *rows;
-};
-
-static int audit_list_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
-{
-	struct audit_page *c = vctx;
-	return store_query_json(tx, &c->rows, err,
-				"SELECT seq, at, actor, action, object, details AS details_json "
-				"FROM audit WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC LIMIT ?2",
-				"ii", c->after, (int64_t)c->limit);
-}
-
 void api_audit_list(struct http_req *req)
 {
-	struct audit_page c = {0};
-	if (http_page_args(req, &c.limit, &c.after) < 0)
-		return;
-	struct pg_err err = {0};
-	int rc = store_read(req->srv->deps.store, audit_list_tx, &c, &err);
-	if (rc < 0)
-		http_error(req, rc, &err);
-	else
-		http_json(req, 200, store_page(c.rows, c.limit, "seq"));
+	http_list(req,
+		  "SELECT seq, at, actor, action, object, details AS details_json FROM audit "
+		  "WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC LIMIT ?2",
+		  "seq");
 }

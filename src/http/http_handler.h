@@ -125,6 +125,9 @@ const char *http_query(struct http_req *req, const char *name);
 /* Reads ?limit=&after= (limit 1..500, default 50; after a non-negative id); answers 400
  * and returns < 0 if either is malformed. */
 int http_page_args(struct http_req *req, int *limit, int64_t *after);
+/* Answers a list route: reads ?limit=&after=, runs sql (?1 = after, ?2 = limit) with
+ * store_list_page and answers the page keyed by id_key. */
+void http_list(struct http_req *req, const char *sql, const char *id_key);
 /* Path parameter n as an id (> 0); answers 404 and returns < 0 otherwise. */
 int http_param_id(struct http_req *req, int n, int64_t *out);
 

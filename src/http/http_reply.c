@@ -149,3 +149,18 @@ int http_param_id(struct http_req *req, int n, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+void http_list(struct http_req *req, const char *sql, const char *id_key)
+{
+	int limit;
+	int64_t after;
+	if (http_page_args(req, &limit, &after) < 0)
+		return;
+	json_t *page = NULL;
+	struct pg_err err = {0};
+	int rc = store_list_page(http_store(req), sql, limit, after, id_key, &page, &err);
+	if (rc < 0)
+		http_error(req, rc, &err);
+	else
+		http_json(req, 200, page);
+}

@@ -144,32 +144,12 @@ static void api_level_put(struct http_req *req)
 		http_json(req, 200, out);
 }
 
-struct hist_ctx {
-	int limit;
-	int64_t after;
-	json_t *rows;
-};
-
-static int history_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
-{
-	struct hist_ctx *c = vctx;
-	return store_query_json(tx, &c->rows, err,
-				"SELECT id, level, reason, instructed_by, set_by, set_at FROM "
-				"security_levels WHERE (?1 = 0 OR id < ?1) ORDER BY id DESC LIMIT ?2",
-				"ii", c->after, (int64_t)c->limit);
-}
-
 static void api_level_history(struct http_req *req)
 {
-	struct hist_ctx c = {0};
-	if (http_page_args(req, &c.limit, &c.after) < 0)
-		return;
-	struct pg_err err = {0};
-	int rc = store_read(http_store(req), history_tx, &c, &err);
-	if (rc < 0)
-		http_error(req, rc, &err);
-	else
-		http_json(req, 200, store_page(c.rows, c.limit, "id"));
+	http_list(req,
+		  "SELECT id, level, reason, instructed_by, set_by, set_at FROM security_levels "
+		  "WHERE (?1 = 0 OR id < ?1) ORDER BY id DESC LIMIT ?2",
+		  "id");
 }
 
 static const struct http_field level_body[] = {

@@ -73,6 +73,10 @@ int store_query_json(struct store_tx *tx, json_t **out, struct pg_err *err, cons
 /* Wraps rows (stolen) into a list page: {"items": rows, "next": the last row's id_key as a
  * string, or null when fewer than limit rows came back}. */
 json_t *store_page(json_t *rows, int limit, const char *id_key);
+/* Runs a list query in a read snapshot and pages it: sql takes ?1 = the cursor (0 = from
+ * the start) and ?2 = limit, and returns rows ordered by id_key. */
+int store_list_page(struct store *s, const char *sql, int limit, int64_t after, const char *id_key,
+		    json_t **out, struct pg_err *err);
 int64_t store_last_id(struct store_tx *tx);
 int store_changes(struct store_tx *tx);
 

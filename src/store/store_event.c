@@ -169,3 +169,27 @@ json_t *store_page(json_t *rows, int limit, const char *id_key)
 	}
 	return json_pack("{so so}", "items", rows, "next", next);
 }
+
+struct list_ctx {
+	const char *sql;
+	int limit;
+	int64_t after;
+	json_t *rows;
+};
+
+static int list_read(struct store_tx *tx, void *vctx, struct pg_err *err)
+{
+	struct list_ctx *c = vctx;
+	return store_query_json(tx, &c->rows, err, c->sql, "ii", c->after, (int64_t)c->limit);
+}
+
+int store_list_page(struct store *s, const char *sql, int limit, int64_t after, const char *id_key,
+		    json_t **out, struct pg_err *err)
+{
+	struct list_ctx c = {sql, limit, after, NULL};
+	int rc = store_read(s, list_read, &c, err);
+	if (rc < 0)
+		return rc;
+	*out = store_page(c.rows, limit, id_key);
+	return 0;
+}
