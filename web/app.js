@@ -8,7 +8,12 @@
  *
  * It talks only to the HTTP API in docs/API.md:
  *   POST/DELETE /api/v1/session, GET /api/v1/me, /api/v1/users, /api/v1/tokens,
- *   /api/v1/audit, SSE /api/v1/events, and the public /healthz and /readyz.
+ *   /api/v1/audit, SSE /api/v1/events, and the public /healthz and /readyz;
+ *   GET /api/v1/security-level for the level badge in the header.
+ *
+ * Further pages live in their own files (access.js, people.js, live.js), loaded before this
+ * one. Each pushes a function onto window.portguard.modules; it is called here with the
+ * shared helpers (see `helpers` below) and returns {pages: {id: {tpl, init, wide}}}.
  */
 'use strict';
 
@@ -27,8 +32,11 @@
 
   /* SSE sends "event: <topic>", so each topic needs its own listener. These are the
    * foundation topics plus the ones the design names for later modules. */
-  const TOPICS = ['auth', 'users', 'system', 'level', 'access', 'ais', 'geo', 'sensors',
+  const TOPICS = ['auth', 'users', 'system', 'level', 'access', 'muster', 'ais', 'geo', 'sensors',
     'alarms', 'inspect', 'training', 'incidents', 'share'];
+
+  /* ISPS security levels, as shown in the header badge and on the level page. */
+  const LEVEL_NAMES = { 1: 'Normal', 2: 'Heightened', 3: 'Exceptional' };
 
   /* Data fields shown first in one-line summaries (ticker, audit details). */
   const SUMMARY_KEYS = ['action', 'username', 'user', 'name', 'token', 'role', 'disabled',
@@ -47,6 +55,9 @@
     ticker: null,       /* the one ticker element, moved between dock and overview */
     tickerState: 'offline',
     idCounter: 0,
+    subs: [],           /* [{topic, fn, page}] live event listeners; page ones end with the page */
+    level: null,        /* GET /api/v1/security-level */
+    levelGen: 0,
   };
 
   const app = document.getElementById('app');
@@ -260,14 +271,31 @@
 
   function clearFieldErrors(form) {
     for (const input of form.querySelectorAll('[aria-invalid="true"]')) input.removeAttribute('aria-invalid');
+    for (const box of form.querySelectorAll('.field-invalid')) box.classList.remove('field-invalid');
   }
 
+  /* Marks the form control named by a problem's `field`: an input or select of that name, or
+   * a group of controls (fieldset or element with data-field="name"). Nested names such as
+   * "schedule.mon" fall back to their first part. */
   function markField(form, field) {
-    if (!field || !form.elements) return;
-    const input = form.elements.namedItem(field);
-    if (input && input.setAttribute) {
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
+    if (!field || !form || !form.elements) return;
+    const names = [field];
+    const m = /^([A-Za-z0-9_]+)[.[]/.exec(field);
+    if (m) names.push(m[1]);
+    for (const name of names) {
+      let target = form.elements.namedItem(name);
+      if (target && !target.setAttribute && target.length) target = target[0].closest('fieldset') || target[0];
+      if (!target || !target.setAttribute) {
+        target = form.querySelector('[data-field="' + (window.CSS && CSS.escape ? CSS.escape(name) : name) + '"]');
+      }
+      if (!target) continue;
+      target.setAttribute('aria-invalid', 'true');
+      const box = target.closest('.field') || (target.matches('fieldset, [data-field]') ? target : null);
+      if (box) box.classList.add('field-invalid');
+      const focusable = target.matches('input, select, textarea, button') ? target
+        : target.querySelector('input, select, textarea, button');
+      if (focusable) focusable.focus();
+      return;
     }
   }
 
@@ -383,6 +411,11 @@
     app.replaceChildren(frame);
     $(frame, 'whoami-name').textContent = me.username || '';
     $(frame, 'whoami-role').textContent = me.role || '';
+    state.subs = [];
+    state.level = null;
+    renderLevelBadge();
+    subscribe('level', onLevelEvent, true);
+    refreshLevel();
     $(frame, 'logout-button').addEventListener('click', logout);
     $(frame, 'skip-link').addEventListener('click', () => $(frame, 'main').focus());
 
@@ -400,6 +433,69 @@
     $(frame, 'ticker-dock').append(state.ticker);
     startEvents();
     onRoute();
+  }
+
+  /* ---------- security level badge (header of every page) ---------- */
+
+  function levelNumber(v) {
+    const n = Number(v);
+    return n === 1 || n === 2 || n === 3 ? n : null;
+  }
+
+  function renderLevelBadge() {
+    const badge = document.getElementById('level-badge');
+    if (!badge) return;
+    const lv = state.level ? levelNumber(state.level.level) : null;
+    badge.setAttribute('data-level', lv ? String(lv) : '');
+    $(badge, 'level-badge-value').textContent = lv ? String(lv) : '\u2013';
+    $(badge, 'level-badge-name').textContent = lv ? LEVEL_NAMES[lv] : 'unknown';
+    badge.setAttribute('aria-label', lv ? 'Security level ' + lv + ', ' + LEVEL_NAMES[lv] : 'Security level unknown');
+    let title = lv ? 'ISPS security level ' + lv + ' (' + LEVEL_NAMES[lv] + ')' : 'Security level not known';
+    if (state.level && state.level.reason) title += '\n' + state.level.reason;
+    if (state.level && state.level.set_at) title += '\nset ' + fmtTime(state.level.set_at, true) + ' UTC';
+    badge.title = title;
+    const navHasLevel = state.me && Array.isArray(state.me.nav) && state.me.nav.some((n) => n && n.id === 'level');
+    if (navHasLevel) badge.setAttribute('href', '#/level');
+    else badge.removeAttribute('href');
+  }
+
+  async function refreshLevel() {
+    const gen = ++state.levelGen;
+    const r = await api('GET', API + '/security-level');
+    if (gen !== state.levelGen || !state.me) return state.level;
+    if (r.ok && r.data && typeof r.data === 'object') {
+      state.level = r.data;
+      renderLevelBadge();
+      publish(':level', state.level);
+    }
+    return state.level;
+  }
+
+  function onLevelEvent(item) {
+    const d = item && item.data;
+    /* The event carries the new level ("to"): show it at once, then read the full record. */
+    if (d && levelNumber(d.to)) {
+      state.level = Object.assign({}, state.level || {}, { level: levelNumber(d.to), reason: d.reason || '' });
+      renderLevelBadge();
+    }
+    refreshLevel();
+  }
+
+  /* ---------- live event subscriptions ---------- */
+
+  /* fn(item) for each live event of the topic ({id, topic, at, data}); page listeners end
+   * when the page is left. Returns a function that ends the subscription. */
+  function subscribe(topic, fn, global) {
+    const sub = { topic: topic, fn: fn, page: !global };
+    state.subs.push(sub);
+    return () => { state.subs = state.subs.filter((s) => s !== sub); };
+  }
+
+  function publish(topic, item) {
+    for (const s of state.subs.slice()) {
+      if (s.topic !== topic) continue;
+      try { s.fn(item); } catch (e) { window.setTimeout(() => { throw e; }); }
+    }
   }
 
   function frameAlert(text) {
@@ -457,6 +553,7 @@
 
   function leavePage() {
     state.pageGen += 1;
+    state.subs = state.subs.filter((s) => !s.page);
     if (state.pageCleanup) {
       try { state.pageCleanup(); } catch (e) { /* ignore */ }
     }
@@ -469,6 +566,45 @@
     tokens: { tpl: 'tpl-page-tokens', init: pageTokens },
     audit: { tpl: 'tpl-page-audit', init: pageAudit },
   };
+
+  /* Shared with the page modules (access.js, people.js, live.js). */
+  const helpers = {
+    API: API,
+    PAGE_LIMIT: PAGE_LIMIT,
+    LEVEL_NAMES: LEVEL_NAMES,
+    el: el,
+    uid: uid,
+    clone: clone,
+    $: $,
+    truncate: truncate,
+    fmtTime: fmtTime,
+    timeEl: timeEl,
+    scalar: scalar,
+    summarize: summarize,
+    fullJson: fullJson,
+    api: api,
+    listUrl: listUrl,
+    listOf: listOf,
+    showAlert: showAlert,
+    clearFieldErrors: clearFieldErrors,
+    markField: markField,
+    problemText: problemText,
+    subscribe: subscribe,
+    refreshLevel: refreshLevel,
+    me: () => state.me,
+    level: () => state.level,
+    liveState: () => state.tickerState,
+    hasPage: (id) => !!(state.me && Array.isArray(state.me.nav) && state.me.nav.some((n) => n && n.id === id)),
+  };
+  const moduleList = (window.portguard && Array.isArray(window.portguard.modules)) ? window.portguard.modules : [];
+  for (const mod of moduleList) {
+    try {
+      const m = mod(helpers);
+      if (m && m.pages) Object.assign(PAGES, m.pages);
+    } catch (e) {
+      window.setTimeout(() => { throw e; });
+    }
+  }
 
   function renderPage(id, title) {
     leavePage();
@@ -497,10 +633,17 @@
     if (page && heading && title) heading.textContent = title;
     main.replaceChildren(view);
 
-    /* The ticker is one element: big on the overview, docked at the side elsewhere. */
+    /* The ticker is one element: big on the overview, docked at the side elsewhere. Wide
+     * pages (dense tables, live screens of their own) take the dock's room: the ticker
+     * keeps receiving while it is out of the document. */
     const dock = document.getElementById('ticker-dock');
     const slot = $(view, 'overview-ticker-slot');
-    if (slot) {
+    if (page && page.wide) {
+      state.ticker.remove();
+      state.ticker.classList.remove('ticker-large');
+      dock.hidden = true;
+      frame.classList.add('no-dock');
+    } else if (slot) {
       slot.append(state.ticker);
       state.ticker.classList.add('ticker-large');
       dock.hidden = true;
@@ -543,7 +686,11 @@
     }
     state.es = es;
     setTickerState('connecting');
-    es.onopen = () => { if (state.es === es) setTickerState('live'); };
+    es.onopen = () => {
+      if (state.es !== es) return;
+      setTickerState('live');
+      publish(':live', null);
+    };
     const onEvent = (ev) => { if (state.es === es) receiveEvent(ev); };
     es.onmessage = onEvent;
     for (const topic of TOPICS) es.addEventListener(topic, onEvent);
@@ -551,12 +698,14 @@
       if (state.es !== es) return;
       if (es.readyState !== EventSource.CLOSED) {
         setTickerState('reconnecting');
+        publish(':state', 'reconnecting');
         return;
       }
       /* The browser gave up (e.g. non-200 answer): find out whether the session is gone. */
       es.close();
       state.es = null;
       setTickerState('offline');
+      publish(':state', 'offline');
       api('GET', API + '/me').then((r) => {
         if (r.ok && state.me && !state.es) {
           state.esRetryTimer = window.setTimeout(startEvents, SSE_RETRY_MS);
@@ -604,6 +753,7 @@
       if (dropped.id) state.seen.delete(dropped.id);
     }
     renderTickerItem(item);
+    if (item.topic) publish(item.topic, item);
   }
 
   function renderTickerItem(item) {

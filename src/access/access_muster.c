@@ -105,6 +105,9 @@ static int muster_load(struct store_tx *tx, int64_t id, json_t **out, struct pg_
 	size_t i;
 	json_t *pp;
 	json_array_foreach(people, i, pp) {
+		json_object_set_new(pp, "person",
+				    json_pack("{sO sO}", "id", json_object_get(pp, "person_id"), "name",
+					      json_object_get(pp, "name")));
 		json_t *safe_at = json_object_get(pp, "safe_at_ms");
 		json_t *seen = json_object_get(pp, "last_seen_ms");
 		if (json_is_integer(seen)) {
@@ -162,7 +165,8 @@ static void api_muster_get(struct http_req *req)
 static void api_musters_list(struct http_req *req)
 {
 	http_list(req,
-		  "SELECT m.id, m.zone_id, z.name AS zone, m.drill, m.started_by, "
+		  "SELECT m.id, m.zone_id, z.name AS zone, "
+		"CASE WHEN m.drill THEN 'true' ELSE 'false' END AS drill_json, m.started_by, "
 		"strftime('%Y-%m-%dT%H:%M:%fZ', m.started_at_ms / 1000.0, 'unixepoch') AS started_at, "
 		"CASE WHEN m.closed_at_ms IS NULL THEN NULL ELSE "
 		"strftime('%Y-%m-%dT%H:%M:%fZ', m.closed_at_ms / 1000.0, 'unixepoch') END AS closed_at, "

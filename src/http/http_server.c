@@ -111,7 +111,12 @@ static void dispatch(struct http_req *req)
 		}
 	}
 
-	if (r->body) {
+	int required = 0;
+	for (const struct http_field *f = r->body; f && f->name; f++)
+		required |= f->required;
+	if (r->body && req->body_buf.len == 0 && !required) {
+		req->body = json_object(); /* every field optional: no body is {} */
+	} else if (r->body) {
 		if (!content_type_json(req)) {
 			http_problem(req, 415, "unsupported-media-type", NULL,
 				     "send the body as Content-Type: application/json");

@@ -69,8 +69,8 @@ int store_audit(struct store_tx *tx, const char *actor, const char *action, cons
 
 	char at[PG_TIME_LEN], hash[HASH_HEX];
 	pg_time_format(pg_now_ms(), at);
-	char *text = json_dumps(details ? details : json_object(),
-				JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
+			     : pg_strdup("{}");
 	if (!text)
 		return pg_err_set(err, PG_EINVAL, "audit details are not serialisable");
 	row_hash(prev, seq, at, actor, action, object, text, hash);

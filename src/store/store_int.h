@@ -15,16 +15,19 @@ struct store_migration {
 extern const struct store_migration store_migrations[];
 extern const int store_n_migrations;
 
-#define STMT_CACHE 64
+#define STMT_CACHE 128
+#define STMT_WAYS 4
 
 struct stmt_slot {
 	sqlite3_stmt *stmt;
 	int in_use;
+	uint64_t used; /* when last used, for eviction */
 };
 
 struct store_conn {
 	sqlite3 *db;
 	struct stmt_slot cache[STMT_CACHE];
+	uint64_t clock;
 	int busy;
 };
 

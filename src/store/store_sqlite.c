@@ -144,14 +144,23 @@ static int stmt_get(struct store_tx *tx, const char *sql, sqlite3_stmt **out,
 	size_t h = 5381;
 	for (const char *p = sql; *p; p++)
 		h = h * 33 + (unsigned char)*p;
-	h %= STMT_CACHE;
-	struct stmt_slot *slot = &c->cache[h];
-	if (slot->stmt && !slot->in_use && strcmp(sqlite3_sql(slot->stmt), sql) == 0) {
-		slot->in_use = 1;
-		*out = slot->stmt;
-		*slot_out = slot;
-		return 0;
+	/* a statement may sit in any of STMT_WAYS slots from its hash; a miss replaces the
+	 * least recently used of them */
+	struct stmt_slot *slot = NULL;
+	for (int w = 0; w < STMT_WAYS; w++) {
+		struct stmt_slot *cand = &c->cache[(h + (size_t)w) % STMT_CACHE];
+		if (cand->stmt && !cand->in_use && strcmp(sqlite3_sql(cand->stmt), sql) == 0) {
+			cand->in_use = 1;
+			cand->used = ++c->clock;
+			*out = cand->stmt;
+			*slot_out = cand;
+			return 0;
+		}
+		if (!cand->in_use && (!slot || !cand->stmt || (slot->stmt && cand->used < slot->used)))
+			slot = cand;
 	}
+	if (!slot)
+		slot = &c->cache[h % STMT_CACHE]; /* all in use: prepare an uncached one below */
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, slot->in_use ? 0 : SQLITE_PREPARE_PERSISTENT,
 				    &st, NULL);
@@ -161,6 +170,7 @@ static int stmt_get(struct store_tx *tx, const char *sql, sqlite3_stmt **out,
 		sqlite3_finalize(slot->stmt);
 		slot->stmt = st;
 		slot->in_use = 1;
+		slot->used = ++c->clock;
 		*slot_out = slot;
 	} else {
 		*slot_out = NULL;

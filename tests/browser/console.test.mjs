@@ -44,12 +44,14 @@ function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'no uncaught errors or CSP violations in the page');
 }
 
-test('admin logs in and sees the frame with all foundation pages', T, async () => {
+test('admin logs in and sees the frame with all pages', T, async () => {
   const page = await open();
   await login(page, daemon.base, 'admin', ADMIN_PASSWORD);
 
   await assertNav(page, [
-    ['overview', /^Overview$/], ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
+    ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
+    ['groups', /Access groups/i], ['decisions', /Decision/i], ['occupancy', /Occupancy/i],
+    ['muster', /Muster/i], ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-name').textContent()).trim(), 'admin');
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'admin');
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
@@ -125,11 +127,14 @@ test('admin creates a user: it is listed and the live ticker reports it', T, asy
   assertNoProblems(page);
 });
 
-test('auditor sees only Overview and Audit, and the audit log shows the logins', T, async () => {
+test('auditor sees the read-only pages and Audit, and the audit log shows the logins', T, async () => {
   const page = await open();
   await login(page, daemon.base, AUDITOR.username, AUDITOR.password);
 
-  await assertNav(page, [['overview', /^Overview$/], ['audit', /Audit/i]]);
+  // docs/API.md: auditors read access control (no occupancy or muster) and the audit trail.
+  await assertNav(page, [
+    ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
+    ['groups', /Access groups/i], ['decisions', /Decision/i], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'auditor');
 
   // A page the role may not use falls back to the first allowed page.

@@ -36,31 +36,42 @@ export function freePort() {
   });
 }
 
-/** Runs `BIN args...` to completion; rejects (with its output) unless it exits 0. */
-export function runCli(args) {
+/** Runs `BIN args...` to completion; resolves {stdout, stderr}, rejects (with its output)
+ * unless it exits 0. */
+export function runCliCapture(args) {
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`portguard ${args.join(' ')} exited ${code ?? signal}:\n${out}`));
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new Error(`portguard ${args.join(' ')} exited ${code ?? signal}:\n${stdout}${stderr}`));
     });
   });
 }
 
+/** Runs `BIN args...` to completion; resolves its output, rejects (with it) unless it exits 0. */
+export async function runCli(args) {
+  const { stdout, stderr } = await runCliCapture(args);
+  return stdout + stderr;
+}
+
 /**
- * Creates a fresh data directory with `admin` (role admin) and the given extra users, starts
- * `portguard serve` on a free loopback port and waits until GET /readyz answers 200.
- * users: [{username, role, password}]
- * Returns {base, port, dir, proc, stop()} where stop() sends SIGTERM and resolves
- * {code, signal} when the daemon has exited.
+ * Creates a fresh data directory with `admin` (role admin), the given extra users and API
+ * tokens, starts `portguard serve` on a free loopback port and waits until GET /readyz
+ * answers 200.
+ * users: [{username, role, password}]; tokens: [{name, role}] made with `portguard token
+ * create` (the token is what it prints on stdout).
+ * logName: the daemon's log file in OUTDIR (test files run in parallel: one each).
+ * Returns {base, port, dir, data, tokens: {name: token}, proc, stop(), cleanup()} where
+ * stop() sends SIGTERM and resolves {code, signal} when the daemon has exited.
  */
-export async function startDaemon({ adminPassword, users = [] }) {
+export async function startDaemon({ adminPassword, users = [], tokens = [], logName = 'daemon.log' }) {
   await mkdir(OUTDIR, { recursive: true });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'portguard-browser-'));
   const data = path.join(dir, 'data');
@@ -74,10 +85,17 @@ export async function startDaemon({ adminPassword, users = [] }) {
     await writeFile(file, u.password, { mode: 0o600 });
     await runCli(['user', 'add', u.username, '--role', u.role, '--password-file', file, '--data', data]);
   }
+  const tokenValues = {};
+  for (const t of tokens) {
+    const { stdout } = await runCliCapture(['token', 'create', '--name', t.name, '--role', t.role, '--data', data]);
+    const value = stdout.trim().split('\n').pop().trim();
+    assert.ok(value, `portguard token create printed no token for ${t.name}`);
+    tokenValues[t.name] = value;
+  }
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(path.join(OUTDIR, 'daemon.log'));
+  const log = createWriteStream(path.join(OUTDIR, logName));
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,7 +111,7 @@ export async function startDaemon({ adminPassword, users = [] }) {
   let last = 'no answer';
   for (;;) {
     if (exitInfo) {
-      throw new Error(`portguard serve exited early (${exitInfo.code ?? exitInfo.signal}); see ${OUTDIR}/daemon.log`);
+      throw new Error(`portguard serve exited early (${exitInfo.code ?? exitInfo.signal}); see ${path.join(OUTDIR, logName)}`);
     }
     try {
       const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) });
@@ -127,7 +145,7 @@ export async function startDaemon({ adminPassword, users = [] }) {
     await rm(dir, { recursive: true, force: true });
   }
 
-  return { base, port, dir, proc, stop, cleanup };
+  return { base, port, dir, data, tokens: tokenValues, proc, stop, cleanup };
 }
 
 export function launchBrowser() {
