@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all build deps demo test unit asan fuzz bench format clean
+.PHONY: all build deps demo test unit asan asan-integration fuzz bench format clean
 
 all: build
 
@@ -31,6 +31,12 @@ asan:
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -L unit
 
+# The black-box tests again against the sanitizer build of the daemon: a leak, an
+# overflow or undefined behaviour makes the daemon exit non-zero, which the tests check.
+asan-integration: asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		PORTGUARD_BIN=build-asan/portguard node --test tests/integration/
+
 # libFuzzer harnesses, each run for a bounded time (FUZZ_SECONDS).
 FUZZ_SECONDS ?= 20
 fuzz:
@@ -40,6 +46,7 @@ fuzz:
 
 bench: build
 	bench/http.sh
+	bench/access.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c' 'bench/*.c')

@@ -17,16 +17,22 @@
 #include <dlfcn.h>
 
 #include "http_int.h"
+#include "access/access_int.h"
 #include "fuzz.h"
+#include "level/level.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-/* The routes the daemon serves: the core table, registered as cli_serve.c does. */
+/* The routes the daemon serves, registered as cli_serve.c does. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
 	http_routes_reset();
 	FUZZ_CHECK(http_routes_register(http_core_routes, http_n_core_routes, NULL) == 0);
+	FUZZ_CHECK(level_register_routes() == 0);
+	FUZZ_CHECK(http_routes_register(access_decide_routes, access_decide_n_routes, NULL) == 0);
+	FUZZ_CHECK(http_routes_register(access_admin_routes, access_admin_n_routes, NULL) == 0);
+	FUZZ_CHECK(http_routes_register(access_muster_routes, access_muster_n_routes, NULL) == 0);
 	return 0;
 }
 
@@ -90,6 +96,12 @@ static int acceptable(json_t *body, const struct http_field *fields)
 		case F_OBJECT:
 			if (!json_is_object(v))
 				return 0;
+			break;
+		case F_ARRAY:
+			if (!json_is_array(v))
+				return 0;
+			break;
+		case F_ANY:
 			break;
 		}
 	}

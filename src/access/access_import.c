@@ -480,6 +480,11 @@ static int import_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	return rc;
 }
 
+int access_import_check(FILE *f, int *rows, struct pg_err *err)
+{
+	return access_import_people(NULL, NULL, f, rows, err);
+}
+
 int access_import_people(struct store *s, const char *actor, FILE *f, int *imported,
                          struct pg_err *err)
 {
@@ -487,7 +492,7 @@ int access_import_people(struct store *s, const char *actor, FILE *f, int *impor
 	m.actor = actor;
 	pg_buf_init(&m.arena, ARENA_MAX);
 	int rc = read_all(&m, f, err);
-	if (rc == 0 && m.n > 0)
+	if (rc == 0 && m.n > 0 && s)
 		rc = store_write(s, import_tx, &m, err);
 	if (rc == 0)
 		*imported = (int)m.n;
