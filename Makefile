@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all build deps demo test unit asan asan-integration fuzz bench format clean
+.PHONY: all build deps demo test unit asan-build asan asan-integration fuzz bench format clean
 
 all: build
 
@@ -25,15 +25,17 @@ unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit
 
 # Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
-asan:
+asan-build:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPG_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
+
+asan: asan-build
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -L unit
 
 # The black-box tests again against the sanitizer build of the daemon: a leak, an
 # overflow or undefined behaviour makes the daemon exit non-zero, which the tests check.
-asan-integration: asan
+asan-integration: asan-build
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		PORTGUARD_BIN=build-asan/portguard node --test tests/integration/
 
