@@ -1,4 +1,5 @@
 /* http_api_system.c - health, readiness, metrics and the OpenAPI description. */
+#include <pthread.h>
 #include <string.h>
 
 #include "http_int.h"
@@ -40,7 +41,27 @@ void api_metrics(struct http_req *req)
 	req->status = 200;
 }
 
+/* The routes do not change once the daemon serves: the document is made once. */
+static pthread_mutex_t openapi_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *openapi_text;
+static size_t openapi_len;
+
 void api_openapi(struct http_req *req)
 {
-	http_json(req, 200, http_openapi());
+	pthread_mutex_lock(&openapi_lock);
+	if (!openapi_text) {
+		json_t *doc = http_openapi();
+		openapi_text = json_dumps(doc, JSON_COMPACT);
+		openapi_len = openapi_text ? strlen(openapi_text) : 0;
+		json_decref(doc);
+	}
+	pthread_mutex_unlock(&openapi_lock);
+	if (!openapi_text) {
+		http_problem(req, 500, "internal", NULL, "could not build the OpenAPI document");
+		return;
+	}
+	req->resp = MHD_create_response_from_buffer(openapi_len, openapi_text, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(req->resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	http_common_headers(req->resp, 1);
+	req->status = 200;
 }
