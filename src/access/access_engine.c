@@ -219,12 +219,28 @@ static void local_time(int64_t now_ms, struct access_request *rq)
 	rq->local_date = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
+/* Has another process (portguard import people, user add) committed since we looked? */
+static int changed_elsewhere(struct store_tx *tx, struct access *a, struct pg_err *err)
+{
+	struct store_rows *r = NULL;
+	int rc = store_query(tx, &r, err, "PRAGMA data_version", "");
+	if (rc < 0)
+		return rc;
+	int64_t v = store_next(r) == 1 ? store_int(r, 0) : a->data_version;
+	store_rows_free(r);
+	rc = v != a->data_version;
+	a->data_version = v;
+	return rc;
+}
+
 static int decide_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct decide_ctx *c = vctx;
 	struct access *a = c->a;
-	int rc;
-	if (!a->policy || __atomic_load_n(&a->stale, __ATOMIC_SEQ_CST))
+	int rc = changed_elsewhere(tx, a, err);
+	if (rc < 0)
+		return rc;
+	if (rc || !a->policy || __atomic_load_n(&a->stale, __ATOMIC_SEQ_CST))
 		if ((rc = reload(tx, a, err)) < 0)
 			return rc;
 	struct access_request rq = {.reader_id = c->reader_id, .credential = c->credential,

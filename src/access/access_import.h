@@ -29,9 +29,9 @@
  *              column) or "line N: ..." for the row as a whole, the header included;
  *   PG_ELIMIT  more than ACCESS_IMPORT_MAX_ROWS rows;
  *   PG_EIO     reading f or the store failed.
- * The import writes to the store directly: a daemon running on the same store does not
- * learn of it (its decisions use the people it loaded until its next change or restart),
- * and while a large import commits the daemon's own writes wait for it. */
+ * The import writes to the store directly; a daemon running on the same store notices
+ * the commit at its next decision and reloads its snapshot. While a large import commits,
+ * the daemon's own writes wait for it (import large files with the daemon stopped). */
 int access_import_people(struct store *s, const char *actor, FILE *f, int *imported,
                          struct pg_err *err);
 

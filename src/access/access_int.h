@@ -13,6 +13,7 @@ struct access {
 	struct access_policy *policy;
 	struct access_state *state;
 	int stale; /* atomics: set after a committed change, cleared by the reload */
+	int64_t data_version; /* SQLite's count of commits by other processes (CLI imports) */
 };
 
 /* Route tables of the module's files, registered by access_register_routes. */

@@ -13,16 +13,21 @@ struct cli_flag {
 };
 
 struct cli_args {
-	const char *positional; /* the one positional argument, if the command takes it */
+	const char *positional; /* the first positional argument, or NULL */
+	/* Every positional argument, in order. A command with a positional gets at least one
+	 * (none is a usage error); one without positional_many gets exactly one. */
+	int argc;
+	const char *const *argv;
 	const char *values[CLI_MAX_FLAGS]; /* by flag index; "1" for a given switch */
 };
 
 struct cli_command {
 	const char *name;       /* "user add" */
-	const char *positional; /* "NAME" or NULL */
+	const char *positional; /* "NAME", "NUMBER..." or NULL */
 	const char *summary;
 	struct cli_flag flags[CLI_MAX_FLAGS];
 	int (*run)(const struct cli_command *cmd, const struct cli_args *args);
+	int positional_many; /* 1: one or more positionals (args->argc, args->argv); 0: one */
 };
 
 /* The value of a flag by name, or NULL. */
@@ -35,5 +40,6 @@ int cmd_user_add(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_token_create(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_audit_verify(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_import_people(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_container_check(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

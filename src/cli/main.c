@@ -38,6 +38,9 @@ static const struct cli_command commands[] = {
 	{"import people", "FILE", "Import people (and their badges and groups) from CSV: every "
 				  "row or none",
 	 {DATA_FLAG}, cmd_import_people},
+	{"container check", "NUMBER...", "Check ISO 6346 container numbers: one line each, exit 0 "
+					 "only if all are valid",
+	 {{NULL, NULL, NULL}}, cmd_container_check, 1},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 
@@ -54,7 +57,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: portguard COMMAND [FLAGS]\n\n"
 		   "portguard is an integrated port facility security system.\n\ncommands:\n");
 	for (int i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'portguard COMMAND --help' lists a command's flags.\n");
 }
 
@@ -111,7 +114,7 @@ int main(int argc, char **argv)
 			    argv[1][sp - commands[i].name] == '\0') {
 				if (!group++)
 					fprintf(stderr, "portguard %s: give one of:\n", argv[1]);
-				fprintf(stderr, "  portguard %-14s %s\n", commands[i].name,
+				fprintf(stderr, "  portguard %-16s %s\n", commands[i].name,
 					commands[i].summary);
 			}
 		}
@@ -133,11 +136,14 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (a[0] != '-') {
-			if (!cmd->positional || args.positional) {
+			if (!cmd->positional || (args.argc && !cmd->positional_many)) {
 				fprintf(stderr, "portguard %s: unexpected argument '%s'\n", cmd->name, a);
 				return 2;
 			}
-			args.positional = a;
+			/* Gathered at the front of argv[used..] in order, as getopt permutes argv:
+			 * the slot written was read already (used + argc <= i), and flag values
+			 * hold the strings, not the slots. */
+			argv[used + args.argc++] = argv[i];
 			continue;
 		}
 		char name[64];
@@ -163,7 +169,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (cmd->positional && !args.positional) {
+	args.argv = (const char *const *)&argv[used];
+	args.positional = args.argc ? args.argv[0] : NULL;
+	if (cmd->positional && !args.argc) {
 		fprintf(stderr, "portguard %s: missing %s\n", cmd->name, cmd->positional);
 		return 2;
 	}

@@ -2,7 +2,9 @@
 // reply, live events, occupancy, anti-passback reset, the security level, and a muster.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, assertProblem } from './lib/daemon.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startDaemon, assertProblem, tempDir, removeTempDir } from './lib/daemon.mjs';
 
 let d;
 let adm; // admin bearer
@@ -165,4 +167,18 @@ test('the decision log filters and pages', async () => {
   assert.ok(next.json.items.every((i) => i.id < denies.json.items[1].id));
   assertProblem(await d.api('GET', '/api/v1/access/decisions?decision=maybe', { bearer: adm }), 400, 'bad-field', { field: 'decision' });
   assertProblem(await d.api('GET', '/api/v1/access/decisions', { bearer: 'pgt_' + '0'.repeat(64) }), 401, 'unauthorized');
+});
+
+test('people imported with the CLI into the running daemon\'s store decide at once', async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, 'people.csv');
+    fs.writeFileSync(file, 'kind,first_name,last_name,employer,id_doc_type,id_doc_number,credential_uid,group\n'
+      + 'contractor,Imre,Ported,Dockside,passport,P123,C0FFEE01,Staff\n');
+    const r = await d.run(['import', 'people', file, '--data', d.dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    const g = await decide(ids.gate, 'C0FFEE01');
+    assert.equal(g.decision, 'grant', JSON.stringify(g));
+    assert.equal(g.person.name, 'Imre Ported');
+  } finally { removeTempDir(dir); }
 });
