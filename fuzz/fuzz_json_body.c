@@ -19,6 +19,7 @@
 #include "http_int.h"
 #include "access/access_int.h"
 #include "fuzz.h"
+#include "inspect/inspect_container.h"
 #include "level/level.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -33,6 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_CHECK(http_routes_register(access_decide_routes, access_decide_n_routes, NULL) == 0);
 	FUZZ_CHECK(http_routes_register(access_admin_routes, access_admin_n_routes, NULL) == 0);
 	FUZZ_CHECK(http_routes_register(access_muster_routes, access_muster_n_routes, NULL) == 0);
+	FUZZ_CHECK(inspect_container_register_routes() == 0);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "../auth/auth.h"
 #include "../http/http.h"
 #include "../http/http_handler.h"
+#include "../inspect/inspect_container.h"
 #include "../access/access.h"
 #include "../access/access_demo.h"
 #include "../level/level.h"
@@ -50,7 +51,8 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
-	    level_register_routes() < 0 || access_register_routes(acc) < 0) {
+	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
+	    inspect_container_register_routes() < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
 		access_close(acc);
 		return 1;

@@ -27,7 +27,9 @@ struct inspect_container_check {
 	char number[12];
 	int valid; /* 1: a well-formed number whose check digit is right */
 	/* "" when valid; otherwise the first part found wrong, in words, e.g. "owner code
-	 * must be 3 letters (got 'C5Q')" or "check digit is 4, expected 3". Printable ASCII. */
+	 * must be 3 letters (got 'C5Q')", "'#' at position 5 is not a letter or digit"
+	 * (positions count the input's bytes from 1) or "check digit is 4, expected 3".
+	 * Printable ASCII. */
 	char error[96];
 	/* The check digit the first 10 characters call for, when they are well formed (owner
 	 * code, category U/J/Z, serial): also for a wrong length or a wrong check digit. -1
@@ -88,7 +90,7 @@ const char *inspect_container_kind_name(enum inspect_container_kind kind);
 enum inspect_seal_class {
 	INSPECT_SEAL_INDICATIVE,    /* "I": shows tampering, no real barrier */
 	INSPECT_SEAL_SECURITY,      /* "S": needs hand tools to open */
-	INSPECT_SEAL_HIGH_SECURITY, /* "H": bolt seals; needs bolt cutters (required by C-TPAT) */
+	INSPECT_SEAL_HIGH_SECURITY, /* "H": bolt and cable seals that need bolt cutters */
 };
 
 #define INSPECT_SEAL_NUMBER_MAX 20
