@@ -19,6 +19,7 @@
 #include "http_int.h"
 #include "access/access_int.h"
 #include "fuzz.h"
+#include "inspect/inspect.h"
 #include "inspect/inspect_container.h"
 #include "level/level.h"
 
@@ -35,6 +36,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_CHECK(http_routes_register(access_admin_routes, access_admin_n_routes, NULL) == 0);
 	FUZZ_CHECK(http_routes_register(access_muster_routes, access_muster_n_routes, NULL) == 0);
 	FUZZ_CHECK(inspect_container_register_routes() == 0);
+	struct inspect *in = NULL;
+	FUZZ_CHECK(inspect_open(NULL, &in, NULL) == 0);
+	FUZZ_CHECK(inspect_register_routes(in) == 0); /* in lives as long as the harness */
 	return 0;
 }
 

@@ -40,6 +40,7 @@ int cmd_user_add(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_token_create(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_audit_verify(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_import_people(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_import_manifest(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_container_check(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

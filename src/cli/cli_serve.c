@@ -10,6 +10,7 @@
 #include "../auth/auth.h"
 #include "../http/http.h"
 #include "../http/http_handler.h"
+#include "../inspect/inspect.h"
 #include "../inspect/inspect_container.h"
 #include "../access/access.h"
 #include "../access/access_demo.h"
@@ -49,16 +50,24 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct inspect *insp = NULL;
+	if (inspect_open(cfg->inspect_rules, &insp, &err) < 0) {
+		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
-	    inspect_container_register_routes() < 0) {
+	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		inspect_close(insp);
 		access_close(acc);
 		return 1;
 	}
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		inspect_close(insp);
 		access_close(acc);
 		return 1;
 	}
@@ -88,6 +97,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
+	inspect_close(insp);
 	access_close(acc);
 	return 0;
 }

@@ -38,6 +38,11 @@ static const struct cli_command commands[] = {
 	{"import people", "FILE", "Import people (and their badges and groups) from CSV: every "
 				  "row or none",
 	 {DATA_FLAG}, cmd_import_people},
+	{"import manifest", "FILE", "Import a cargo manifest (CSV or JSON) and score every container "
+				    "line: every line or none",
+	 {DATA_FLAG, CONFIG_FLAG, {"--rules", "FILE", "risk rules (INI, see etc/risk.ini); default: "
+						     "[inspect] rules of --config, else built in"}},
+	 cmd_import_manifest},
 	{"container check", "NUMBER...", "Check ISO 6346 container numbers: one line each, exit 0 "
 					 "only if all are valid",
 	 {{NULL, NULL, NULL}}, cmd_container_check, 1},

@@ -34,6 +34,7 @@ static const struct cfg_key cfg_keys[] = {
 	INT("auth", "lockout_failures", lockout_failures, 1, 100, "5"),
 	INT("auth", "lockout_minutes", lockout_minutes, 1, 24 * 60, "15"),
 	STR("log", "level", log_level, "info"),
+	STR("inspect", "rules", inspect_rules, ""),
 };
 #define N_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
@@ -45,7 +46,7 @@ static int key_apply(struct pg_config *cfg, const struct cfg_key *k, const char 
 		if (strlen(value) >= k->size)
 			return pg_err_set(err, PG_EINVAL, "%s.%s: value longer than %zu characters",
 					  k->section, k->key, k->size - 1);
-		if (!*value)
+		if (!*value && *k->def) /* a key whose default is "" may be empty: not set */
 			return pg_err_set(err, PG_EINVAL, "%s.%s: must not be empty", k->section, k->key);
 		if (strcmp(k->key, "level") == 0) {
 			enum pg_log_level lvl;

@@ -51,6 +51,10 @@ struct http_route {
 	const char *response;   /* what the success answer holds, for OpenAPI */
 	const char *query;      /* query parameters, "limit,after", for OpenAPI */
 	void *ctx;              /* set by http_routes_register: the module's state */
+	/* A raw body instead of a JSON one (body must be NULL): the media types accepted,
+	 * comma-separated ("text/csv,application/json"); another Content-Type is 415. The
+	 * handler reads req->body_buf (at most body_limit bytes) and checks it itself. */
+	const char *raw_types;
 };
 
 

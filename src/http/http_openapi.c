@@ -101,6 +101,19 @@ json_t *http_openapi(void)
 					    json_pack("{sb s{s{so}}}", "required", 1, "content",
 						      "application/json", "schema",
 						      body_schema(r->body)));
+		if (r->raw_types) {
+			json_t *content = json_object();
+			for (const char *t = r->raw_types; *t;) {
+				size_t n = strcspn(t, ",");
+				char type[64];
+				pg_snprintf(type, sizeof(type), "%.*s", (int)n, t);
+				json_object_set_new(content, type,
+						    json_pack("{s{ss}}", "schema", "type", "string"));
+				t += n + (t[n] == ',');
+			}
+			json_object_set_new(op, "requestBody",
+					    json_pack("{sb so}", "required", 1, "content", content));
+		}
 		json_object_set_new(item, lower_method(r->method, m, sizeof(m)), op);
 	}
 	json_t *problem = json_pack(

@@ -45,6 +45,20 @@ static int content_type_json(struct http_req *req)
 	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';');
 }
 
+/* Is the request's Content-Type one of types ("a/b,c/d"), parameters ignored? */
+static int content_type_in(struct http_req *req, const char *types)
+{
+	const char *ct = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_TYPE);
+	for (const char *t = types; ct && *t;) {
+		size_t n = strcspn(t, ",");
+		if (strncasecmp(ct, t, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+			return 1;
+		t += n + (t[n] == ',');
+	}
+	return 0;
+}
+
 static void dispatch(struct http_req *req)
 {
 	char path[1024];
@@ -114,7 +128,13 @@ static void dispatch(struct http_req *req)
 	int required = 0;
 	for (const struct http_field *f = r->body; f && f->name; f++)
 		required |= f->required;
-	if (r->body && req->body_buf.len == 0 && !required) {
+	if (r->raw_types) {
+		if (!content_type_in(req, r->raw_types)) {
+			http_problem(req, 415, "unsupported-media-type", NULL,
+				     "send the body as Content-Type: %s", r->raw_types);
+			return;
+		}
+	} else if (r->body && req->body_buf.len == 0 && !required) {
 		req->body = json_object(); /* every field optional: no body is {} */
 	} else if (r->body) {
 		if (!content_type_json(req)) {

@@ -7,7 +7,8 @@
  *              with the values that triggered it;
  *   decision = release, document_check, scan or physical, from the current security
  *              level's thresholds (the highest threshold the score reaches);
- *   random   = on top of risk, a draw from libsodium's randombytes_uniform at the level's
+ *   random   = on top of risk, a uniform draw from libsodium (randombytes_uniform's method
+ *              over randombytes_buf batches) at the level's
  *              rate; the draw (value, bound, rate, result) is stored with the line.
  *
  * A line decided scan or physical, or drawn at random, is selected and queued for
@@ -87,12 +88,12 @@ struct inspect_import_result {
  * hits, decision and draw, the party history, one audit record ("manifest.import") and
  * one event on topic "inspect". m is left as it was. */
 int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const char *actor,
-		      const struct inspect_manifest *m, struct inspect_import_result *res,
-		      struct pg_err *err);
+                      const struct inspect_manifest *m, struct inspect_import_result *res,
+                      struct pg_err *err);
 /* The same in one store_write. */
 int inspect_import(struct store *s, const struct inspect_rules *r, const char *actor,
-		   const struct inspect_manifest *m, struct inspect_import_result *res,
-		   struct pg_err *err);
+                   const struct inspect_manifest *m, struct inspect_import_result *res,
+                   struct pg_err *err);
 
 /* ---- watchlist and weighbridge (inspect_http.c) --------------------------------------- */
 
@@ -101,12 +102,14 @@ int inspect_import(struct store *s, const struct inspect_rules *r, const char *a
  * number) in tx, audited and published. *id gets the new id. PG_EINVAL for a bad kind or
  * value (err->field names it), PG_ECONFLICT if it is listed already. */
 int inspect_watchlist_add_tx(struct store_tx *tx, const char *actor, const char *kind,
-			     const char *value, const char *reason, int64_t *id, struct pg_err *err);
+                             const char *value, const char *reason, int64_t *id,
+                             struct pg_err *err);
 /* Records a weighbridge reading in tx and re-scores the container's newest manifest line
  * with the weighbridge rules (a hit is added, the score and decision follow; the random
  * draw stays). *rescored (may be NULL) is set to the line's id, or 0 if none changed. */
 int inspect_weighbridge_tx(struct store_tx *tx, const struct inspect_rules *r, const char *actor,
-			   const char *container, int64_t kg, int64_t *rescored, struct pg_err *err);
+                           const char *container, int64_t kg, int64_t *rescored,
+                           struct pg_err *err);
 
 /* ---- the daemon's module ----------------------------------------------------------------- */
 

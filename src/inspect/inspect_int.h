@@ -23,20 +23,20 @@ struct inspect_facts {
 	int first_shipper, first_consignee; /* no earlier shipment on record */
 	const char *watch_party;            /* the party on the watchlist, or NULL */
 	const char *watch_party_reason;
-	const char *watch_vessel_reason;    /* NULL: the vessel is not listed */
+	const char *watch_vessel_reason; /* NULL: the vessel is not listed */
 	const char *watch_container_reason;
-	int64_t weighbridge_kg;             /* the newest reading in the rule's window, or -1 */
+	int64_t weighbridge_kg; /* the newest reading in the rule's window, or -1 */
 	const char *vessel_imo;
 };
 
 /* Scores one line: appends the hits as a JSON array to hits (reset first) and returns
  * the score. */
 int inspect_score(const struct inspect_rules *r, const struct inspect_line *l,
-		  const struct inspect_facts *f, struct pg_buf *hits);
+                  const struct inspect_facts *f, struct pg_buf *hits);
 /* The weighbridge rules alone for a reading: appends their hits as JSON objects, each
  * preceded by a comma when *first is 0 (then clears it); returns the added weight. */
 int inspect_score_weighbridge(const struct inspect_rules *r, int64_t declared_kg, int64_t kg,
-			      struct pg_buf *hits, int *first);
+                              struct pg_buf *hits, int *first);
 /* The longest window of the weighbridge rules, in hours (0: no weighbridge rule). */
 int inspect_weighbridge_window_h(const struct inspect_rules *r);
 /* The level's random selection rate, in parts per million. */

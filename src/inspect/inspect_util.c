@@ -150,7 +150,7 @@ int inspect_imo_normalise(const char *s, char out[8], struct pg_err *err)
 		sum += (s[i] - '0') * (7 - i);
 	if (sum % 10 != s[6] - '0')
 		return pg_err_set(err, PG_EINVAL, "IMO %.7s: the check digit is %c, expected %d", s,
-				  s[6], sum % 10);
+		                  s[6], sum % 10);
 	memcpy(out, s, 7);
 	out[7] = '\0';
 	return 0;
