@@ -83,6 +83,13 @@ void pg_buf_reset(struct pg_buf *b);
 char *pg_buf_detach(struct pg_buf *b);
 void pg_buf_release(struct pg_buf *b);
 
+/* ---- files -------------------------------------------------------------------------- */
+
+/* Reads a whole text file of at most max bytes with no NUL byte into *out (the caller
+ * frees it with pg_free). what names the file in errors ("config", "rules"). */
+int pg_read_text_file(const char *path, size_t max, const char *what, char **out,
+		      struct pg_err *err);
+
 /* ---- time -------------------------------------------------------------------------- */
 
 int64_t pg_now_ms(void);  /* wall clock, ms since the epoch */

@@ -145,33 +145,13 @@ int pg_config_parse_string(struct pg_config *cfg, const char *text, struct pg_er
 
 int pg_config_load(struct pg_config *cfg, const char *path, struct pg_err *err)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return pg_err_set(err, PG_EIO, "cannot open config %s: %m", path);
-	struct pg_buf b;
-	pg_buf_init(&b, 1 << 20);
-	char chunk[4096];
-	size_t n;
-	int rc = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (pg_buf_append(&b, chunk, n) < 0) {
-			rc = pg_err_set(err, PG_ELIMIT, "config %s is larger than 1 MiB", path);
-			goto out;
-		}
-	}
-	if (ferror(f)) {
-		rc = pg_err_set(err, PG_EIO, "cannot read config %s", path);
-		goto out;
-	}
-	if (memchr(b.p ? b.p : "", '\0', b.len)) {
-		rc = pg_err_set(err, PG_EINVAL, "config %s contains a NUL byte", path);
-		goto out;
-	}
+	char *text = NULL;
+	int rc = pg_read_text_file(path, 1 << 20, "config", &text, err);
+	if (rc < 0)
+		return rc;
 	struct pg_err e = {0};
-	if (pg_config_parse_string(cfg, b.p ? b.p : "", &e) < 0)
+	if (pg_config_parse_string(cfg, text, &e) < 0)
 		rc = pg_err_set(err, PG_EINVAL, "config %s: %s", path, e.msg);
-out:
-	fclose(f);
-	pg_buf_release(&b);
+	pg_free(text);
 	return rc;
 }

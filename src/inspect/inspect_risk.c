@@ -816,33 +816,14 @@ int inspect_rules_parse(const char *text, struct inspect_rules **out, struct pg_
 
 int inspect_rules_load(const char *path, struct inspect_rules **out, struct pg_err *err)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return pg_err_set(err, PG_EIO, "cannot open rules %s: %m", path);
-	struct pg_buf b;
-	pg_buf_init(&b, 1 << 20);
-	char chunk[4096];
-	size_t n;
-	int rc = 0;
+	char *text = NULL;
+	int rc = pg_read_text_file(path, 1 << 20, "rules", &text, err);
+	if (rc < 0)
+		return rc;
 	struct pg_err e = {0};
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (pg_buf_append(&b, chunk, n) < 0) {
-			rc = pg_err_set(err, PG_ELIMIT, "rules %s are larger than 1 MiB", path);
-			goto out;
-		}
-	if (ferror(f)) {
-		rc = pg_err_set(err, PG_EIO, "cannot read rules %s", path);
-		goto out;
-	}
-	if (memchr(b.p ? b.p : "", '\0', b.len)) {
-		rc = pg_err_set(err, PG_EINVAL, "rules %s contain a NUL byte", path);
-		goto out;
-	}
-	if (inspect_rules_parse(b.p ? b.p : "", out, &e) < 0)
+	if (inspect_rules_parse(text, out, &e) < 0)
 		rc = pg_err_set(err, PG_EINVAL, "rules %s: %s", path, e.msg);
-out:
-	fclose(f);
-	pg_buf_release(&b);
+	pg_free(text);
 	return rc;
 }
 
