@@ -54,7 +54,7 @@ static char *fixture_sql(void)
 	return pg_buf_detach(&b);
 }
 
-struct fixture {
+struct access_fixture {
 	char *dir;
 	struct store *s;
 	struct access_policy *policy;
@@ -67,7 +67,7 @@ static int load(struct store_tx *tx, void *ctx, struct pg_err *err)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct access_fixture *f = calloc(1, sizeof(*f));
 	struct pg_err err = {0};
 	f->dir = unit_tmpdir();
 	if (store_open(f->dir, NULL, &f->s, &err) < 0)
@@ -93,7 +93,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct access_fixture *f = *state;
 	access_policy_free(f->policy);
 	store_close(f->s);
 	unit_rmdir(f->dir);
@@ -134,7 +134,7 @@ static int64_t holder(const char *uid)
 
 static void every_case_decides_as_written(void **state)
 {
-	struct fixture *f = *state;
+	struct access_fixture *f = *state;
 	struct access_state *st = access_state_new();
 	char *cases = read_file(PG_SOURCE_DIR "/tests/data/access_cases.txt");
 	int lineno = 0, ran = 0;

@@ -9,12 +9,6 @@
 
 #define HEADER "kind,first_name,last_name,employer,id_doc_type,id_doc_number,credential_uid,group\n"
 
-struct fixture {
-	char *dir;
-	struct store *s;
-	struct pg_bus *bus;
-};
-
 static int add_group(struct store_tx *tx, void *ctx, struct pg_err *err)
 {
 	return store_exec(
@@ -25,28 +19,14 @@ static int add_group(struct store_tx *tx, void *ctx, struct pg_err *err)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = unit_tmpdir();
-	f->bus = pg_bus_new();
-	struct store_opts o = {2, 64, f->bus};
+	struct fixture *f = unit_fixture_new();
 	struct pg_err err = {0};
-	if (store_open(f->dir, &o, &f->s, &err) < 0 ||
-	    store_write(f->s, add_group, "Staff", &err) < 0 ||
+	if (store_write(f->s, add_group, "Staff", &err) < 0 ||
 	    store_write(f->s, add_group, "Crew, deck", &err) < 0) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->s);
-	pg_bus_free(f->bus);
-	unit_rmdir(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -538,19 +518,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(a_good_file_imports_people_with_credentials_and_groups,
-	                                    setup, teardown),
+	                                    setup, unit_teardown),
 	    cmocka_unit_test_setup_teardown(a_bad_row_on_line_7_is_named_and_nothing_is_written,
-	                                    setup, teardown),
+	                                    setup, unit_teardown),
 	    cmocka_unit_test_setup_teardown(a_row_the_store_refuses_undoes_the_rows_before_it,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(each_column_check_names_its_column, setup, teardown),
+	                                    setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(each_column_check_names_its_column, setup, unit_teardown),
 	    cmocka_unit_test_setup_teardown(quoted_fields_hold_commas_quotes_and_crlf_line_ends,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(broken_quoting_is_named_by_line_and_column, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(the_header_must_match_exactly, setup, teardown),
-	    cmocka_unit_test_setup_teardown(an_overlong_row_is_refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(more_than_a_million_rows_are_refused, setup, teardown),
+	                                    setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(broken_quoting_is_named_by_line_and_column, setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(the_header_must_match_exactly, setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(an_overlong_row_is_refused, setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(more_than_a_million_rows_are_refused, setup, unit_teardown),
 	    cmocka_unit_test(geometry_must_be_a_closed_polygon_of_lon_lat),
 	    cmocka_unit_test(schedules_are_always_or_days_of_hh_mm_spans),
 	    cmocka_unit_test(holidays_are_real_calendar_dates),

@@ -3,38 +3,18 @@
 
 #include "auth/auth.h"
 
-struct fixture {
-	char *dir;
-	struct store *s;
-	struct pg_bus *bus;
-};
-
 static const struct auth_policy policy = {12, 5, 15};
 static const char pw[] = "correct horse battery";
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = unit_tmpdir();
-	f->bus = pg_bus_new();
-	struct store_opts o = {2, 64, f->bus};
+	struct fixture *f = unit_fixture_new();
 	struct pg_err err = {0};
-	if (store_open(f->dir, &o, &f->s, &err) < 0 ||
-	    auth_user_add(f->s, "test", "alice", "operator", pw, NULL, &err) < 0) {
+	if (auth_user_add(f->s, "test", "alice", "operator", pw, NULL, &err) < 0) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->s);
-	pg_bus_free(f->bus);
-	unit_rmdir(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -189,14 +169,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(roles_parse_by_name_only),
-		cmocka_unit_test_setup_teardown(user_add_refuses_bad_names_roles_passwords_and_duplicates, setup, teardown),
-		cmocka_unit_test_setup_teardown(login_gives_a_session_that_lookup_finds, setup, teardown),
-		cmocka_unit_test_setup_teardown(wrong_password_and_unknown_user_look_the_same, setup, teardown),
-		cmocka_unit_test_setup_teardown(five_failures_lock_the_account_even_for_the_right_password, setup, teardown),
-		cmocka_unit_test_setup_teardown(four_failures_then_success_resets_the_count, setup, teardown),
-		cmocka_unit_test_setup_teardown(disabling_a_user_ends_sessions_and_logins, setup, teardown),
-		cmocka_unit_test_setup_teardown(tokens_work_until_revoked, setup, teardown),
-		cmocka_unit_test_setup_teardown(every_change_is_in_the_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(user_add_refuses_bad_names_roles_passwords_and_duplicates, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(login_gives_a_session_that_lookup_finds, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(wrong_password_and_unknown_user_look_the_same, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(five_failures_lock_the_account_even_for_the_right_password, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(four_failures_then_success_resets_the_count, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(disabling_a_user_ends_sessions_and_logins, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(tokens_work_until_revoked, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(every_change_is_in_the_audit_chain, setup, unit_teardown),
 	};
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }

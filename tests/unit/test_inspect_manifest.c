@@ -172,7 +172,7 @@ static void json_errors_name_the_path(void **state)
 	}
 }
 
-struct fixture {
+struct local_fixture {
 	char *dir;
 	struct store *s;
 	struct inspect_rules *r;
@@ -180,7 +180,7 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct local_fixture *f = calloc(1, sizeof(*f));
 	pg_core_init();
 	f->dir = unit_tmpdir();
 	struct store_opts o = {2, 64, NULL};
@@ -194,7 +194,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	store_close(f->s);
 	inspect_rules_free(f->r);
 	unit_rmdir(f->dir);
@@ -217,7 +217,7 @@ static int lines_tx(struct store_tx *tx, void *ctx, struct pg_err *err)
 
 static void a_bad_line_writes_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	struct inspect_manifest *m = NULL;
 	struct pg_err err = {0};
 	json_t *rows = NULL;
@@ -244,7 +244,7 @@ static void a_bad_line_writes_nothing(void **state)
 
 static void quoting_crlf_bom_and_case_are_accepted(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	const char *text =
 	    "\xef\xbb\xbf"
 	    "vessel_imo,vessel_name,voyage,container_number,size_type,shipper,"
@@ -303,7 +303,7 @@ static void notify_party_with_control_characters_is_refused(void **state)
 
 static void json_and_csv_give_the_same_lines(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	const char *csv = HEADER V "MSCU1234566,22G1,Acme,Buyer,Agent,General cargo,870323,31200,"
 	                           "24000,CNSHA,SGSIN;BRSSZ,NLRTM,ML1:I,UN1203:8;:3\n";
 	const char *json =

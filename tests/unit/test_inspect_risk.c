@@ -134,7 +134,7 @@ static const struct risk_case cases[] = {
      {SC, SC, SC}},
 };
 
-struct fixture {
+struct local_fixture {
 	char *dir;
 	struct store *s;
 	struct inspect_rules *rules;
@@ -169,7 +169,7 @@ static struct inspect_rules *rules_with(const char *extra)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct local_fixture *f = calloc(1, sizeof(*f));
 	pg_core_init();
 	f->dir = unit_tmpdir();
 	struct store_opts o = {2, 64, NULL};
@@ -185,7 +185,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	store_close(f->s);
 	inspect_rules_free(f->rules);
 	unit_rmdir(f->dir);
@@ -194,7 +194,7 @@ static int teardown(void **state)
 }
 
 /* Imports a CSV text; the manifest id. */
-static int64_t import_text(struct fixture *f, const struct inspect_rules *r, const char *csv,
+static int64_t import_text(struct local_fixture *f, const struct inspect_rules *r, const char *csv,
                            struct inspect_import_result *res)
 {
 	FILE *fp = fmemopen((void *)csv, strlen(csv), "r");
@@ -258,7 +258,7 @@ static int hits_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 
 static void each_case_hits_its_rules_and_decides_per_level(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	struct setup_ctx sc = {f->rules};
 	struct pg_err err = {0};
 	assert_int_equal(store_write(f->s, seed_tx, &sc, &err), 0);
@@ -325,7 +325,7 @@ static void each_case_hits_its_rules_and_decides_per_level(void **state)
 
 static void explanations_carry_the_values(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	struct inspect_line l = {
 	    .line = 2,
 	    .number = "MSCU1234566",
@@ -370,7 +370,7 @@ static int watch_vessel_tx(struct store_tx *tx, void *ctx, struct pg_err *err)
 
 static void a_watched_vessel_marks_every_line(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	struct pg_err err = {0};
 	assert_int_equal(store_write(f->s, watch_vessel_tx, NULL, &err), 0);
 	import_text(f, f->rules,
@@ -492,7 +492,7 @@ static void rules_file_errors_name_their_line(void **state)
 
 static void random_selection_follows_the_level_rate_and_records_the_draw(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	struct pg_err err = {0};
 	char *text = read_text(PG_SOURCE_DIR "/etc/risk.ini");
 	char *head = pg_asprintf("%.*s", (int)(strstr(text, "[level 1]") - text), text);
@@ -547,7 +547,7 @@ static int draws_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 
 static void every_draw_is_recorded_with_value_rate_and_result(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	struct pg_err err = {0};
 	import_text(f, f->rules,
 	            HEADER VESSEL
@@ -578,7 +578,7 @@ static int weigh_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 
 static void a_weighbridge_reading_rescores_the_newest_line(void **state)
 {
-	struct fixture *f = *state;
+	struct local_fixture *f = *state;
 	struct pg_err err = {0};
 	import_text(f, f->rules,
 	            HEADER VESSEL "MSCU1234566,22G1,Known Exporter,Shadow Holdings,,Frozen fish,"

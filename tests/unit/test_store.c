@@ -7,34 +7,9 @@
 
 #include "store/store.h"
 
-struct fixture {
-	char *dir;
-	struct store *s;
-	struct pg_bus *bus;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = unit_tmpdir();
-	f->bus = pg_bus_new();
-	struct store_opts o = {2, 64, f->bus};
-	struct pg_err err = {0};
-	if (store_open(f->dir, &o, &f->s, &err) < 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->s);
-	pg_bus_free(f->bus);
-	unit_rmdir(f->dir);
-	free(f);
+	*state = unit_fixture_new();
 	return 0;
 }
 
@@ -351,16 +326,16 @@ static void audit_verify_notices_a_cut_tail_and_reordering(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(migrations_reach_the_newest_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_failed_write_undoes_only_itself, setup, teardown),
-		cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, teardown),
-		cmocka_unit_test_setup_teardown(after_commit_hooks_run_only_for_committed_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(async_writes_report_after_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(events_are_published_after_commit_and_replayable, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_rows_cannot_be_updated_through_sql, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_verify_names_the_changed_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_verify_names_a_deleted_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_verify_notices_a_cut_tail_and_reordering, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrations_reach_the_newest_version, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(a_failed_write_undoes_only_itself, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(after_commit_hooks_run_only_for_committed_writes, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(async_writes_report_after_commit, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(events_are_published_after_commit_and_replayable, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(audit_rows_cannot_be_updated_through_sql, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(audit_verify_names_the_changed_row, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(audit_verify_names_a_deleted_row, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(audit_verify_notices_a_cut_tail_and_reordering, setup, unit_teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "store/store.h"
+
 /* Makes a fresh directory under /tmp; returns a malloc'd path. */
 static inline char *unit_tmpdir(void)
 {
@@ -36,6 +38,39 @@ static inline void unit_rmdir(char *dir)
 	}
 	rmdir(dir);
 	free(dir);
+}
+
+/* A fresh store in a fresh directory, with a bus: what most module tests start from. */
+struct fixture {
+	char *dir;
+	struct store *s;
+	struct pg_bus *bus;
+};
+
+static inline struct fixture *unit_fixture_new(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	f->dir = unit_tmpdir();
+	f->bus = pg_bus_new();
+	struct store_opts o = {2, 64, f->bus};
+	struct pg_err err = {0};
+	if (store_open(f->dir, &o, &f->s, &err) < 0)
+		fail_msg("store_open: %s", err.msg);
+	return f;
+}
+
+static inline void unit_fixture_free(struct fixture *f)
+{
+	store_close(f->s);
+	pg_bus_free(f->bus);
+	unit_rmdir(f->dir);
+	free(f);
+}
+
+static inline int unit_teardown(void **state)
+{
+	unit_fixture_free(*state);
+	return 0;
 }
 
 #endif
