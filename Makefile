@@ -43,7 +43,7 @@ asan-integration: asan-build
 FUZZ_SECONDS ?= 20
 fuzz:
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DPG_FUZZ=ON >/dev/null
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target fuzzers
 	scripts/run-fuzz build-fuzz $(FUZZ_SECONDS)
 
 bench: build
