@@ -111,6 +111,66 @@ int inspect_weighbridge_tx(struct store_tx *tx, const struct inspect_rules *r, c
                            const char *container, int64_t kg, int64_t *rescored,
                            struct pg_err *err);
 
+/* ---- inspections (inspect_inspection.c) ------------------------------------------------
+ *
+ * An inspection moves selected -> scanning -> scanned -> examining -> cleared | held |
+ * seized along the transitions of a table (inspect_transition_allowed). It gets, when
+ * created, the checklist of its kind at the current security level (ISPS B/16); it cannot
+ * reach cleared, held or seized while a required item is open. Every change is audited
+ * with object "inspection ID" (the chain of custody) and published on topic "inspect". */
+
+#define INSPECT_N_STATES 7
+
+/* The state's name, or NULL outside 0..INSPECT_N_STATES-1; and its index, or -1. */
+const char *inspect_state_name(int state);
+int inspect_state_index(const char *name);
+/* 1 if the table allows from -> to (names), else 0 (unknown names too). */
+int inspect_transition_allowed(const char *from, const char *to);
+/* 1 for cleared, held and seized. */
+int inspect_state_is_outcome(const char *name);
+/* 1 for cleared and seized: nothing more may change. */
+int inspect_state_is_final(const char *name);
+
+/* One row of the checklist table: the items of a kind at levels lo..hi. */
+struct inspect_check_item {
+	const char *kind;
+	int lo, hi;
+	const char *code, *text;
+	int required;
+};
+/* The items of kind at level, in order, into out (at most max); returns how many
+ * (0 for an unknown kind). */
+int inspect_checklist_for(const char *kind, int level, const struct inspect_check_item **out,
+                          int max);
+
+/* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
+void inspect_sha256_hex(const void *data, size_t n, char out[65]);
+
+struct inspect_new {
+	const char *kind, *subject, *reason, *notes; /* subject and reason may be NULL when
+	                                                manifest_container_id is given */
+	int64_t manifest_container_id;               /* 0: none */
+};
+
+/* Creates an inspection in tx at the current level with its checklist; from a manifest
+ * line it takes the line off the queue (queued = 0). *id gets the new id. PG_EINVAL
+ * (err->field) for a bad kind, reason or subject; PG_EUNPROCESSABLE for an unknown line
+ * or a line that is not a container; PG_ECONFLICT if the line has an open inspection. */
+int inspect_inspection_create_tx(struct store_tx *tx, const char *actor,
+                                 const struct inspect_new *n, int64_t *id, struct pg_err *err);
+/* Moves inspection id to state to. verdict and scan_result (NULL: unchanged) are stored;
+ * scan_result ("clear", "anomaly", "inconclusive") is required on entering scanned and a
+ * verdict on entering an outcome. PG_ENOTFOUND; PG_ECONFLICT for a transition the table
+ * does not allow ("cannot go from X to Y") or open required checklist items (listed). */
+int inspect_inspection_state_tx(struct store_tx *tx, const char *actor, int64_t id,
+                                const char *to, const char *verdict, const char *scan_result,
+                                struct pg_err *err);
+/* Ticks (done 1) or unticks checklist item n. PG_ENOTFOUND for no such item. */
+int inspect_checklist_tick_tx(struct store_tx *tx, const char *actor, int64_t id, int64_t n,
+                              int done, const char *note, struct pg_err *err);
+/* The inspection with findings, seals, evidence (no data) and checklist (new reference). */
+int inspect_inspection_load(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *err);
+
 /* ---- the daemon's module ----------------------------------------------------------------- */
 
 struct inspect;
@@ -119,8 +179,8 @@ struct inspect;
  * or "". */
 int inspect_open(const char *rules_path, struct inspect **out, struct pg_err *err);
 void inspect_close(struct inspect *in); /* accepts NULL; after http_stop */
-/* Registers the manifest, container, queue, watchlist, weighbridge and risk-rules routes
- * (before http_start). */
+/* Registers the manifest, container, queue, watchlist, weighbridge, risk-rules and
+ * inspection routes (before http_start). */
 int inspect_register_routes(struct inspect *in);
 
 #endif

@@ -54,7 +54,8 @@ void inspect_close(struct inspect *in)
 	"c.declared_kg AS declared_gross_kg, c.vgm_kg, c.port_of_loading, "                        \
 	"c.transshipment AS transshipment_ports_json, c.port_of_discharge, c.seals AS "            \
 	"seals_json, "                                                                             \
-	"c.dangerous_goods AS dangerous_goods_json, c.score, c.hits AS hits_json, c.decision, "    \
+	"c.dangerous_goods AS dangerous_goods_json, c.score, " INSPECT_HITS_SQL                    \
+	" AS hits_json, c.decision, "                                                              \
 	"c.random_draw AS random_draw_json, c.selected_by, "                                       \
 	"CASE WHEN c.queued THEN 'true' ELSE 'false' END AS queued_json, c.level, c.scored_at"
 
@@ -528,8 +529,8 @@ int inspect_weighbridge_tx(struct store_tx *tx, const struct inspect_rules *r, c
 	int64_t wid = store_last_id(tx);
 	struct store_rows *q = NULL;
 	rc = store_query(tx, &q, err,
-	                 "SELECT id, declared_kg, score, hits, queued FROM manifest_containers "
-	                 "WHERE number = ?1 ORDER BY id DESC LIMIT 1",
+	                 "SELECT c.id, c.declared_kg, c.score, " INSPECT_HITS_SQL ", c.queued FROM "
+	                 "manifest_containers c WHERE c.number = ?1 ORDER BY c.id DESC LIMIT 1",
 	                 "t", cc.number);
 	if (rc < 0)
 		return rc;
@@ -694,5 +695,6 @@ static const struct http_route routes[] = {
 
 int inspect_register_routes(struct inspect *in)
 {
-	return http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), in);
+	int rc = http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), in);
+	return rc < 0 ? rc : inspect_inspection_register_routes(in);
 }

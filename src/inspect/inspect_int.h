@@ -33,6 +33,12 @@ struct inspect_facts {
  * the score. */
 int inspect_score(const struct inspect_rules *r, const struct inspect_line *l,
                   const struct inspect_facts *f, struct pg_buf *hits);
+/* SQL for a stored line's hits (manifest_containers c) as JSON objects: the store keeps the
+ * hits that recur across lines once, in inspect_hit_texts, and names them by id in c.hits. */
+#define INSPECT_HITS_SQL                                                                           \
+	"(SELECT json_group_array(CASE WHEN j.type = 'integer' THEN json(t.hit) ELSE "             \
+	"json(j.value) END) FROM json_each(c.hits) j LEFT JOIN inspect_hit_texts t ON "            \
+	"j.type = 'integer' AND t.id = j.value)"
 /* The weighbridge rules alone for a reading: appends their hits as JSON objects, each
  * preceded by a comma when *first is 0 (then clears it); returns the added weight. */
 int inspect_score_weighbridge(const struct inspect_rules *r, int64_t declared_kg, int64_t kg,
@@ -51,6 +57,9 @@ void inspect_name_key(const char *name, char *out);
 /* Normalises an IMO number ("IMO 9321483" or "9321483") into out[8]; 0 if its check
  * digit is right, else PG_EINVAL with err saying what is wrong. */
 int inspect_imo_normalise(const char *s, char out[8], struct pg_err *err);
+
+/* Registers the inspection routes (inspect_inspection.c); inspect_register_routes calls it. */
+int inspect_inspection_register_routes(struct inspect *in);
 
 /* ---- a string map (open addressing; keys copied) ---------------------------------------- */
 

@@ -1181,6 +1181,94 @@ static void json_list(struct pg_buf *b, const char *list, const char *ka, const 
 	pg_buf_puts(b, "]");
 }
 
+/* Stored hits: the hits that recur across lines (every indicator but the check digit, the
+ * masses and the watchlist, whose values are the line's own) are kept once in
+ * inspect_hit_texts and named by id; the others stay inline. The API expands them again
+ * (INSPECT_HITS_SQL), so its answers do not change. */
+static int hit_inline(const char *obj, size_t len)
+{
+	static const char key[] = "\"indicator\":\"";
+	const char *p = memmem(obj, len, key, sizeof(key) - 1);
+	if (!p)
+		return 1;
+	p += sizeof(key) - 1;
+	return strncmp(p, "check_digit\"", 12) == 0 || strncmp(p, "mass_", 5) == 0 ||
+	       strncmp(p, "watchlist\"", 10) == 0;
+}
+
+static int hit_text_id(struct store_tx *tx, struct inspect_map *dict, const char *hit, int64_t *id,
+                       struct pg_err *err)
+{
+	int64_t *v = inspect_map_get(dict, hit);
+	if (v) {
+		*id = *v;
+		return 0;
+	}
+	int rc = store_exec(
+	    tx, err, "INSERT INTO inspect_hit_texts(hit) VALUES (?1) ON CONFLICT(hit) DO NOTHING",
+	    "t", hit);
+	struct store_rows *r = NULL;
+	if (rc == 0)
+		rc = store_query(tx, &r, err, "SELECT id FROM inspect_hit_texts WHERE hit = ?1",
+		                 "t", hit);
+	if (rc < 0)
+		return rc;
+	rc = store_next(r);
+	if (rc == 1)
+		*id = store_int(r, 0);
+	store_rows_free(r);
+	if (rc != 1)
+		return pg_err_set(err, PG_EIO, "store: recording a hit text failed");
+	int added;
+	*inspect_map_put(dict, hit, *id, &added) = *id;
+	return 0;
+}
+
+/* hits (a JSON array of objects, as inspect_score writes it) into out in the stored form. */
+static int hits_compact(struct store_tx *tx, struct inspect_map *dict, const char *hits,
+                        struct pg_buf *key, struct pg_buf *out, struct pg_err *err)
+{
+	pg_buf_reset(out);
+	pg_buf_puts(out, "[");
+	for (const char *p = hits + 1; *p == '{';) {
+		const char *q = p;
+		int depth = 0, str = 0;
+		for (;; q++) {
+			if (str) {
+				if (*q == '\\')
+					q++;
+				else if (*q == '"')
+					str = 0;
+			} else if (*q == '"') {
+				str = 1;
+			} else if (*q == '{') {
+				depth++;
+			} else if (*q == '}' && --depth == 0) {
+				break;
+			}
+		}
+		size_t len = (size_t)(q + 1 - p);
+		if (out->len > 1)
+			pg_buf_puts(out, ",");
+		if (hit_inline(p, len)) {
+			pg_buf_append(out, p, len);
+		} else {
+			int64_t id = 0;
+			pg_buf_reset(key);
+			pg_buf_append(key, p, len);
+			int rc = hit_text_id(tx, dict, key->p, &id, err);
+			if (rc < 0)
+				return rc;
+			pg_buf_printf(out, "%lld", (long long)id);
+		}
+		p = q + 1;
+		if (*p == ',')
+			p++;
+	}
+	pg_buf_puts(out, "]");
+	return 0;
+}
+
 /* Random draws: libsodium's randombytes_uniform method (reject values below 2^32 mod
  * bound, then take the remainder) over randombytes_buf batches, so that a million lines
  * cost a few hundred getrandom calls rather than a million. */
@@ -1215,15 +1303,18 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
                       struct pg_err *err)
 {
 	struct watch w = {0};
-	struct inspect_map weigh, parties;
-	struct pg_buf hits, ts, seals, dg, draw;
+	struct inspect_map weigh, parties, dict;
+	struct pg_buf hits, stored, key_buf, ts, seals, dg, draw;
 	struct inspect_import_result out = {0};
 	char now[PG_TIME_LEN], key[TEXT_MAX + 2];
 	int level = 1;
 	int rc = level_current(tx, &level, err);
 	inspect_map_init(&weigh);
 	inspect_map_init(&parties);
+	inspect_map_init(&dict);
 	pg_buf_init(&hits, 1 << 20);
+	pg_buf_init(&stored, 1 << 20);
+	pg_buf_init(&key_buf, 1 << 20);
 	pg_buf_init(&ts, 1 << 16);
 	pg_buf_init(&seals, 1 << 16);
 	pg_buf_init(&dg, 1 << 16);
@@ -1283,24 +1374,28 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 		json_list(&ts, l.ts, NULL, NULL);
 		json_list(&seals, l.seals, "number", "class");
 		json_list(&dg, l.dg, "un_number", "imdg_class");
-		rc = store_exec(
-		    tx, err,
-		    "INSERT INTO manifest_containers(manifest_id, line, number, size_type, "
-		    "shipper, consignee, notify_party, goods, hs_code, declared_kg, vgm_kg, "
-		    "port_of_loading, transshipment, port_of_discharge, seals, "
-		    "dangerous_goods, score, hits, decision, random_draw, selected_by, "
-		    "queued, level, scored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		    "?10, NULLIF(?11, -1), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-		    "?23, "
-		    "?24)",
-		    "iitttttttiitttttittttiit", out.manifest_id, (int64_t)l.line, l.number,
-		    l.size_type, l.shipper, l.consignee, *l.notify ? l.notify : NULL, l.goods, l.hs,
-		    l.declared_kg, l.vgm_kg, l.pol, ts.p, l.pod, seals.p, dg.p, (int64_t)score,
-		    hits.p, inspect_decision_name(d), draw.p,
-		    by_risk  ? "risk"
-		    : random ? "random"
-		             : NULL,
-		    (int64_t)(by_risk || random), (int64_t)level, now);
+		rc = hits_compact(tx, &dict, hits.p, &key_buf, &stored, err);
+		if (rc == 0)
+			rc = store_exec(
+			    tx, err,
+			    "INSERT INTO manifest_containers(manifest_id, line, number, size_type, "
+			    "shipper, consignee, notify_party, goods, hs_code, declared_kg, "
+			    "vgm_kg, "
+			    "port_of_loading, transshipment, port_of_discharge, seals, "
+			    "dangerous_goods, score, hits, decision, random_draw, selected_by, "
+			    "queued, level, scored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+			    "?10, NULLIF(?11, -1), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+			    "?21, ?22, "
+			    "?23, "
+			    "?24)",
+			    "iitttttttiitttttittttiit", out.manifest_id, (int64_t)l.line, l.number,
+			    l.size_type, l.shipper, l.consignee, *l.notify ? l.notify : NULL,
+			    l.goods, l.hs, l.declared_kg, l.vgm_kg, l.pol, ts.p, l.pod, seals.p,
+			    dg.p, (int64_t)score, stored.p, inspect_decision_name(d), draw.p,
+			    by_risk  ? "risk"
+			    : random ? "random"
+			             : NULL,
+			    (int64_t)(by_risk || random), (int64_t)level, now);
 		out.decisions[d]++;
 		out.random_selected += random;
 		out.queued += by_risk || random;
@@ -1348,7 +1443,10 @@ out:
 	watch_release(&w);
 	inspect_map_release(&weigh);
 	inspect_map_release(&parties);
+	inspect_map_release(&dict);
 	pg_buf_release(&hits);
+	pg_buf_release(&stored);
+	pg_buf_release(&key_buf);
 	pg_buf_release(&ts);
 	pg_buf_release(&seals);
 	pg_buf_release(&dg);

@@ -5,6 +5,7 @@
 
 #include "inspect/inspect.h"
 #include "inspect/inspect_container.h"
+#include "inspect/inspect_int.h"
 #include "store/store.h"
 
 #define HEADER                                                                                     \
@@ -210,7 +211,7 @@ static int lines_tx(struct store_tx *tx, void *ctx, struct pg_err *err)
 	    "c.size_type, c.shipper, c.consignee, c.notify_party, c.goods, c.hs_code, "
 	    "c.declared_kg, c.vgm_kg, c.port_of_loading, c.transshipment AS ts_json, "
 	    "c.port_of_discharge, c.seals AS seals_json, c.dangerous_goods AS "
-	    "dg_json, c.score, c.hits AS hits_json FROM manifest_containers c JOIN "
+	    "dg_json, c.score, " INSPECT_HITS_SQL " AS hits_json FROM manifest_containers c JOIN "
 	    "manifests m ON m.id = c.manifest_id ORDER BY c.id",
 	    "");
 }

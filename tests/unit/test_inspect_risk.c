@@ -248,12 +248,12 @@ static char *case_line(const char *line)
 static int hits_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	json_t **out = vctx;
-	return store_query_json(
-	    tx, out, err,
-	    "SELECT line, number, score, hits AS hits_json, decision, level FROM "
-	    "manifest_containers WHERE manifest_id = (SELECT max(id) FROM "
-	    "manifests) ORDER BY line",
-	    "");
+	return store_query_json(tx, out, err,
+	                        "SELECT line, number, score, " INSPECT_HITS_SQL
+	                        " AS hits_json, decision, level FROM "
+	                        "manifest_containers c WHERE manifest_id = (SELECT max(id) FROM "
+	                        "manifests) ORDER BY line",
+	                        "");
 }
 
 static void each_case_hits_its_rules_and_decides_per_level(void **state)

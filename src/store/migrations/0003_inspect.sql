@@ -34,7 +34,9 @@ CREATE TABLE manifest_containers (
 	seals TEXT NOT NULL DEFAULT '[]',            -- JSON [{"number", "class": "I"|"S"|"H"}]
 	dangerous_goods TEXT NOT NULL DEFAULT '[]',  -- JSON [{"un_number" (or null), "imdg_class"}]
 	score INTEGER NOT NULL,                      -- sum of the weights of the hits
-	hits TEXT NOT NULL,                          -- JSON [{"rule", "indicator", "weight", "explanation", "values"}]
+	hits TEXT NOT NULL,                          -- JSON array, each hit either {"rule", "indicator", "weight",
+	                                             -- "explanation", "values"} or the id of that object
+	                                             -- in inspect_hit_texts (hits that recur across lines)
 	decision TEXT NOT NULL CHECK (decision IN ('release', 'document_check', 'scan', 'physical')),
 	random_draw TEXT NOT NULL,                   -- JSON {"value", "bound", "rate_percent", "selected"}
 	selected_by TEXT CHECK (selected_by IN ('risk', 'random')), -- NULL: not selected for inspection
@@ -45,6 +47,13 @@ CREATE TABLE manifest_containers (
 CREATE INDEX manifest_containers_manifest ON manifest_containers(manifest_id, score DESC, id);
 CREATE INDEX manifest_containers_number ON manifest_containers(number, id);
 CREATE INDEX manifest_containers_queue ON manifest_containers(score DESC, id) WHERE queued = 1;
+
+-- Hits that recur across lines (a vague description, a first shipment, a route, a missing
+-- seal), stored once and named by id in manifest_containers.hits: the JSON object text.
+CREATE TABLE inspect_hit_texts (
+	id INTEGER PRIMARY KEY,
+	hit TEXT NOT NULL UNIQUE
+);
 
 -- Who has shipped before: the first-shipment indicator asks whether a shipper or consignee
 -- appears here. name_key is the name upper-cased with runs of blanks made one space.
