@@ -142,16 +142,11 @@ struct local_fixture {
 
 static char *read_text(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	struct pg_buf b;
-	pg_buf_init(&b, 1 << 20);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(pg_buf_append(&b, chunk, n), 0);
-	fclose(f);
-	return pg_buf_detach(&b);
+	char *text = NULL;
+	struct pg_err err = {0};
+	if (pg_read_text_file(path, 1 << 20, "test data", &text, &err) < 0)
+		fail_msg("%s", err.msg);
+	return text;
 }
 
 static struct inspect_rules *rules_with(const char *extra)
