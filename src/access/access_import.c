@@ -1,14 +1,13 @@
 /* access_import.c - people from CSV: a streaming RFC 4180 reader, a compact list of the
  * checked rows, then one write. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/csv.h"
 #include "access_admin.h"
 #include "access_import.h"
 
 #define NCOLS     8
-#define HEADER    "kind,first_name,last_name,employer,id_doc_type,id_doc_number,credential_uid,group"
 #define ARENA_MAX ((size_t)1 << 30) /* bytes of kept text: 1 GiB */
 
 enum col { C_KIND, C_FIRST, C_LAST, C_EMPLOYER, C_DOC_TYPE, C_DOC_NUMBER, C_UID, C_GROUP };
@@ -18,153 +17,10 @@ static const char *const columns[NCOLS] = {
     "id_doc_type", "id_doc_number", "credential_uid", "group",
 };
 
-/* ---- the CSV reader ------------------------------------------------------------------------ */
+/* What the CSV reader and the write phase name columns by. */
+static const struct pg_csv cols = {.names = columns, .ncols = NCOLS, .word = "column"};
 
-struct csv {
-	FILE *f;
-	long line;                                    /* the physical line being read, from 1 */
-	size_t raw;                                   /* bytes of the current row read so far */
-	char buf[ACCESS_IMPORT_MAX_LINE + NCOLS + 1]; /* the row's fields, each NUL-terminated */
-	size_t len;
-	size_t start[NCOLS];
-	int nfields;
-};
-
-static int csv_fail(struct pg_err *err, long line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int csv_fail(struct pg_err *err, long line, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return pg_err_set(err, PG_EINVAL, "line %ld: %s", line, msg);
-}
-
-static int col_fail(struct pg_err *err, long line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int col_fail(struct pg_err *err, long line, int col, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return pg_err_field(err, PG_EINVAL, columns[col], "line %ld, column %s: %s", line,
-	                    columns[col], msg);
-}
-
-/* The next byte of the row (EOF at the end), counted against the row's limit. */
-static int csv_get(struct csv *c, long first, int *ch, struct pg_err *err)
-{
-	int v = getc_unlocked(c->f);
-	if (v == EOF) {
-		*ch = EOF;
-		return ferror(c->f) ? pg_err_set(err, PG_EIO, "line %ld: reading failed", c->line)
-		                    : 0;
-	}
-	if (++c->raw > ACCESS_IMPORT_MAX_LINE)
-		return csv_fail(err, first, "the row is longer than %d bytes",
-		                ACCESS_IMPORT_MAX_LINE);
-	if (v == '\0')
-		return csv_fail(err, c->line, "a NUL byte");
-	*ch = v;
-	return 0;
-}
-
-/* After a CR: a line end if an LF follows. */
-static int csv_crlf(struct csv *c, long first, struct pg_err *err)
-{
-	int ch = 0, rc = csv_get(c, first, &ch, err);
-	if (rc < 0)
-		return rc;
-	if (ch != '\n')
-		return csv_fail(err, c->line, "a carriage return not followed by a line feed");
-	return 0;
-}
-
-/* Reads one row into c->buf. 1 = a row (*first: its first line), 0 = end of input,
- * < 0 = malformed. Blank lines are skipped. */
-static int csv_row(struct csv *c, long *first, struct pg_err *err)
-{
-	int ch = 0, rc;
-	for (;;) { /* blank lines */
-		c->raw = 0;
-		if ((rc = csv_get(c, c->line, &ch, err)) < 0)
-			return rc;
-		if (ch == EOF)
-			return 0;
-		if (ch == '\r' && (rc = csv_crlf(c, c->line, err)) < 0)
-			return rc;
-		if (ch != '\r' && ch != '\n')
-			break;
-		c->line++;
-	}
-	*first = c->line;
-	c->len = 0;
-	c->nfields = 0;
-	for (;;) { /* one field per turn; ch is its first byte */
-		if (c->nfields == NCOLS)
-			return csv_fail(err, *first, "more than %d columns: the header is " HEADER,
-			                NCOLS);
-		c->start[c->nfields] = c->len;
-		if (ch == '"') {
-			long opened = c->line;
-			for (;;) {
-				if ((rc = csv_get(c, *first, &ch, err)) < 0)
-					return rc;
-				if (ch == EOF)
-					return col_fail(err, opened, c->nfields,
-					                "the quoted field is not closed");
-				if (ch == '"') {
-					if ((rc = csv_get(c, *first, &ch, err)) < 0)
-						return rc;
-					if (ch != '"')
-						break;
-				} else if (ch == '\n') {
-					c->line++;
-				}
-				c->buf[c->len++] = (char)ch;
-			}
-			if (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF)
-				return col_fail(
-				    err, c->line, c->nfields,
-				    "text after the closing quote (a quote inside a quoted "
-				    "field is written twice: \"\")");
-		} else {
-			while (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF) {
-				if (ch == '"')
-					return col_fail(
-					    err, c->line, c->nfields,
-					    "a quote inside an unquoted field (quote the whole "
-					    "field and double the quote)");
-				c->buf[c->len++] = (char)ch;
-				if ((rc = csv_get(c, *first, &ch, err)) < 0)
-					return rc;
-			}
-		}
-		c->buf[c->len++] = '\0';
-		c->nfields++;
-		if (ch == ',') {
-			if ((rc = csv_get(c, *first, &ch, err)) < 0)
-				return rc;
-			continue;
-		}
-		if (ch == '\r' && (rc = csv_crlf(c, *first, err)) < 0)
-			return rc;
-		if (ch != EOF)
-			c->line++;
-		return 1;
-	}
-}
-
-static const char *csv_field(const struct csv *c, int i)
-{
-	return c->buf + c->start[i];
-}
+#define col_fail(err, line, col, ...) pg_csv_fail(&cols, err, line, col, __VA_ARGS__)
 
 /* ---- the rows -------------------------------------------------------------------------------- */
 
@@ -241,14 +97,11 @@ static int uid_add(struct imp *m, int i)
 }
 
 /* Checks the row in c and appends it to m. */
-static int row_add(struct imp *m, const struct csv *c, long line, struct pg_err *err)
+static int row_add(struct imp *m, const struct pg_csv *c, long line, struct pg_err *err)
 {
 	struct pg_err e = {0};
 	char uid[ACCESS_UID_MAX + 1] = "";
-	if (c->nfields != NCOLS)
-		return csv_fail(err, line, "%d column%s, the header has %d", c->nfields,
-		                c->nfields == 1 ? "" : "s", NCOLS);
-	const char *kind = csv_field(c, C_KIND);
+	const char *kind = pg_csv_field(c, C_KIND);
 	int k = access_name_index(kind, access_person_kinds);
 	if (k >= 0 && strcmp(kind, "visitor") == 0)
 		return col_fail(
@@ -260,7 +113,7 @@ static int row_add(struct imp *m, const struct csv *c, long line, struct pg_err 
 		                "authority",
 		                kind);
 	for (int i = C_FIRST; i <= C_GROUP; i++) {
-		const char *v = csv_field(c, i);
+		const char *v = pg_csv_field(c, i);
 		if (i == C_UID) {
 			if (*v && access_uid_normalise(v, "the value", uid, &e) < 0)
 				return col_fail(err, line, i, "%s", e.msg);
@@ -282,7 +135,7 @@ static int row_add(struct imp *m, const struct csv *c, long line, struct pg_err 
 	r->kind = k;
 	r->group = -1;
 	for (int i = C_FIRST; i <= C_GROUP; i++) {
-		const char *v = i == C_UID ? uid : csv_field(c, i);
+		const char *v = i == C_UID ? uid : pg_csv_field(c, i);
 		if (pg_buf_append(&m->arena, v, strlen(v) + 1) < 0)
 			return pg_err_set(err, PG_ELIMIT,
 			                  "line %ld: the file holds more text than "
@@ -304,41 +157,12 @@ static int row_add(struct imp *m, const struct csv *c, long line, struct pg_err 
 /* Reads and checks the whole file into m. */
 static int read_all(struct imp *m, FILE *f, struct pg_err *err)
 {
-	struct csv *c = pg_calloc(1, sizeof(*c));
-	c->f = f;
-	c->line = 1;
+	struct pg_csv c;
 	long line = 1;
-	int rc;
-	int b0 = getc(f), bad = -1;
-	if (b0 == 0xef) { /* a UTF-8 byte order mark */
-		int b1 = getc(f), b2 = getc(f);
-		if (b1 != 0xbb || b2 != 0xbf) {
-			rc = csv_fail(err, 1, "the first line must be the header " HEADER);
-			goto out;
-		}
-	} else if (b0 != EOF) {
-		ungetc(b0, f);
-	}
-	rc = csv_row(c, &line, err);
-	if (rc == 0)
-		rc = csv_fail(err, 1,
-		              "the file is empty: the first line must be the header " HEADER);
-	if (rc < 0)
-		goto out;
-	for (int i = 0; i < NCOLS && bad < 0; i++)
-		if (i >= c->nfields || strcmp(csv_field(c, i), columns[i]) != 0)
-			bad = i;
-	if (bad >= 0) {
-		rc = csv_fail(err, line,
-		              "the header must be exactly " HEADER " (column %d is not %s)",
-		              bad + 1, columns[bad]);
-		goto out;
-	}
-	while ((rc = csv_row(c, &line, err)) == 1)
-		if ((rc = row_add(m, c, line, err)) < 0)
-			goto out;
-out:
-	pg_free(c);
+	int rc = pg_csv_open(&c, f, columns, NCOLS, "column", ACCESS_IMPORT_MAX_LINE, err);
+	while (rc == 0 && (rc = pg_csv_row(&c, &line, err)) == 1)
+		rc = row_add(m, &c, line, err);
+	pg_csv_release(&c);
 	return rc;
 }
 

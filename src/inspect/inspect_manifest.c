@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../access/access_admin.h"
+#include "../core/csv.h"
 #include "../level/level.h"
 #include "inspect_int.h"
 
@@ -537,185 +538,22 @@ static void line_view(const struct inspect_manifest *m, const struct mline *ml,
 
 /* ---- CSV ------------------------------------------------------------------------------------ */
 
-struct csv {
-	FILE *f;
-	long line;  /* the physical line being read, from 1 */
-	size_t raw; /* bytes of the current row so far */
-	char buf[INSPECT_MAX_ROW + NCOLS + 1];
-	size_t len;
-	size_t start[NCOLS];
-	int nfields;
-};
-
-static int row_fail(struct pg_err *err, long line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int row_fail(struct pg_err *err, long line, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return pg_err_set(err, PG_EINVAL, "line %ld: %s", line, msg);
-}
-
-static int csv_col_fail(struct pg_err *err, long line, int col, const char *what)
-{
-	struct loc at = {0, line, 0};
-	return field_fail(err, &at, col < NCOLS ? col : NCOLS - 1, "%s", what);
-}
-
-static int csv_get(struct csv *c, long first, int *ch, struct pg_err *err)
-{
-	int v = getc_unlocked(c->f);
-	if (v == EOF) {
-		*ch = EOF;
-		return ferror(c->f) ? pg_err_set(err, PG_EIO, "line %ld: reading failed", c->line)
-		                    : 0;
-	}
-	if (++c->raw > INSPECT_MAX_ROW)
-		return row_fail(err, first, "the row is longer than %d bytes", INSPECT_MAX_ROW);
-	if (v == '\0')
-		return row_fail(err, c->line, "a NUL byte");
-	*ch = v;
-	return 0;
-}
-
-/* After a CR: only a line end if an LF follows. */
-static int csv_crlf(struct csv *c, long first, struct pg_err *err)
-{
-	int ch = 0, rc = csv_get(c, first, &ch, err);
-	if (rc == 0 && ch != '\n')
-		rc = row_fail(err, c->line, "a carriage return not followed by a line feed");
-	return rc;
-}
-
-/* Reads one row. 1 = a row (*first: its first line), 0 = end of input, < 0 = error.
- * Blank lines are skipped. */
-static int csv_row(struct csv *c, long *first, struct pg_err *err)
-{
-	int ch = 0, rc;
-	for (;;) {
-		c->raw = 0;
-		if ((rc = csv_get(c, c->line, &ch, err)) < 0)
-			return rc;
-		if (ch == EOF)
-			return 0;
-		if (ch == '\r' && (rc = csv_crlf(c, c->line, err)) < 0)
-			return rc;
-		if (ch != '\r' && ch != '\n')
-			break;
-		c->line++;
-	}
-	*first = c->line;
-	c->len = 0;
-	c->nfields = 0;
-	for (;;) { /* a field per turn; ch is its first byte */
-		if (c->nfields == NCOLS)
-			return row_fail(err, *first, "more than %d fields (see the header)", NCOLS);
-		c->start[c->nfields] = c->len;
-		if (ch == '"') {
-			long opened = c->line;
-			for (;;) {
-				if ((rc = csv_get(c, *first, &ch, err)) < 0)
-					return rc;
-				if (ch == EOF)
-					return csv_col_fail(err, opened, c->nfields,
-					                    "the quoted field is not closed");
-				if (ch == '"') {
-					if ((rc = csv_get(c, *first, &ch, err)) < 0)
-						return rc;
-					if (ch != '"')
-						break;
-				} else if (ch == '\n') {
-					c->line++;
-				}
-				c->buf[c->len++] = (char)ch;
-			}
-			if (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF)
-				return csv_col_fail(err, c->line, c->nfields,
-				                    "text after the closing quote (write a quote "
-				                    "inside a quoted field twice)");
-		} else {
-			while (ch != ',' && ch != '\n' && ch != '\r' && ch != EOF) {
-				if (ch == '"')
-					return csv_col_fail(
-					    err, c->line, c->nfields,
-					    "a quote inside an unquoted field (quote "
-					    "the field and double the quote)");
-				c->buf[c->len++] = (char)ch;
-				if ((rc = csv_get(c, *first, &ch, err)) < 0)
-					return rc;
-			}
-		}
-		c->buf[c->len++] = '\0';
-		c->nfields++;
-		if (ch == ',') {
-			if ((rc = csv_get(c, *first, &ch, err)) < 0)
-				return rc;
-			continue;
-		}
-		if (ch == '\r' && (rc = csv_crlf(c, *first, err)) < 0)
-			return rc;
-		if (ch != EOF)
-			c->line++;
-		return 1;
-	}
-}
-
 static int csv_read_all(struct inspect_manifest *m, FILE *f, struct pg_err *err)
 {
-	struct csv *c = pg_calloc(1, sizeof(*c));
-	c->f = f;
-	c->line = 1;
+	struct pg_csv c;
 	long line = 1;
-	int rc, bad = -1;
-	int b0 = getc(f);
-	if (b0 == 0xef) { /* a UTF-8 byte order mark */
-		if (getc(f) != 0xbb || getc(f) != 0xbf) {
-			rc = row_fail(err, 1, "the first line must be the header");
-			goto out;
-		}
-	} else if (b0 != EOF) {
-		ungetc(b0, f);
-	}
-	rc = csv_row(c, &line, err);
-	if (rc == 0)
-		rc = row_fail(err, 1, "the file is empty: the first line must be the header");
-	if (rc < 0)
-		goto out;
-	for (int i = 0; i < NCOLS && bad < 0; i++)
-		if (i >= c->nfields || strcmp(c->buf + c->start[i], csv_names[i]) != 0)
-			bad = i;
-	if (bad >= 0 || c->nfields != NCOLS) {
-		rc = row_fail(err, line,
-		              "the header must be exactly vessel_imo,vessel_name,voyage,"
-		              "container_number,size_type,shipper,consignee,notify_party,"
-		              "goods_description,hs_code,declared_gross_kg,vgm_kg,port_of_loading,"
-		              "transshipment_ports,port_of_discharge,seals,dangerous_goods "
-		              "(column %d is not %s)",
-		              (bad < 0 ? NCOLS : bad) + 1, csv_names[bad < 0 ? NCOLS - 1 : bad]);
-		goto out;
-	}
-	while ((rc = csv_row(c, &line, err)) == 1) {
+	int rc = pg_csv_open(&c, f, csv_names, NCOLS, "field", INSPECT_MAX_ROW, err);
+	while (rc == 0 && (rc = pg_csv_row(&c, &line, err)) == 1) {
 		const char *v[NCOLS];
 		struct loc at = {0, line, 0};
-		if (c->nfields != NCOLS) {
-			rc = row_fail(err, line, "%d field%s, the header has %d", c->nfields,
-			              c->nfields == 1 ? "" : "s", NCOLS);
-			goto out;
-		}
 		for (int i = 0; i < NCOLS; i++)
-			v[i] = c->buf + c->start[i];
-		if ((rc = vessel_set(m, &at, v[C_IMO], v[C_VNAME], v[C_VOYAGE], err)) < 0 ||
-		    (rc = line_add(m, &at, v, err)) < 0)
-			goto out;
+			v[i] = pg_csv_field(&c, i);
+		if ((rc = vessel_set(m, &at, v[C_IMO], v[C_VNAME], v[C_VOYAGE], err)) == 0)
+			rc = line_add(m, &at, v, err);
 	}
 	if (rc == 0 && m->n == 0)
-		rc = row_fail(err, line, "no container lines after the header");
-out:
-	pg_free(c);
+		rc = pg_err_set(err, PG_EINVAL, "line %ld: no container lines after the header", line);
+	pg_csv_release(&c);
 	return rc;
 }
 
