@@ -211,13 +211,17 @@
   /*
    * api(method, path, body, opts) -> {ok, status, data, headers, problem}
    * Never throws. Adds X-CSRF-Token on state-changing requests. A 401 ends the console
-   * session (back to the login page) unless opts.quiet401 is set.
+   * session (back to the login page) unless opts.quiet401 is set. The body is sent as
+   * JSON, or as it is (text, bytes) with opts.contentType (manifests, evidence files).
    */
   async function api(method, path, body, opts) {
     opts = opts || {};
     const headers = { Accept: 'application/json' };
     const init = { method: method, headers: headers, credentials: 'same-origin', cache: 'no-store' };
-    if (body !== undefined) {
+    if (body !== undefined && opts.contentType) {
+      headers['Content-Type'] = opts.contentType;
+      init.body = body;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }

@@ -26,38 +26,6 @@
   };
   const DECISION_TEXT = { release: 'release', document_check: 'document check', scan: 'scan', physical: 'physical' };
 
-  function csrf() {
-    try {
-      const s = JSON.parse(window.sessionStorage.getItem('portguard.session') || 'null');
-      return s && typeof s.csrf === 'string' ? s.csrf : '';
-    } catch (e) {
-      return '';
-    }
-  }
-
-  /* A POST with a raw body (manifest text, evidence bytes); same answer shape as api(). */
-  async function postRaw(path, body, contentType) {
-    let res;
-    try {
-      res = await fetch(path, {
-        method: 'POST', credentials: 'same-origin', cache: 'no-store', body: body,
-        headers: { Accept: 'application/json', 'Content-Type': contentType, 'X-CSRF-Token': csrf() },
-      });
-    } catch (e) {
-      return { ok: false, status: 0, data: null, problem: { detail: 'The daemon could not be reached.', field: '' } };
-    }
-    let data = null;
-    try { const t = await res.text(); if (t) data = JSON.parse(t); } catch (e) { data = null; }
-    const problem = res.ok ? null : {
-      type: data && typeof data.type === 'string' ? data.type : '',
-      title: data && typeof data.title === 'string' ? data.title : '',
-      detail: data && typeof data.detail === 'string' ? data.detail : 'The daemon answered HTTP ' + res.status + '.',
-      field: data && typeof data.field === 'string' ? data.field : '',
-      status: res.status,
-    };
-    return { ok: res.ok, status: res.status, data: data, problem: problem };
-  }
-
   function decisionBadge(decision) {
     const d = typeof decision === 'string' ? decision : 'release';
     return el('span', { class: 'decision-badge', 'data-decision': d, text: DECISION_TEXT[d] || d });
@@ -145,7 +113,7 @@
       const json = /\.json$/i.test(file.name) || /^\s*\{/.test(text);
       const submit = $(view, 'mf-submit');
       submit.disabled = true;
-      const r = await postRaw(API + '/manifests', text, json ? 'application/json' : 'text/csv');
+      const r = await api('POST', API + '/manifests', text, { contentType: json ? 'application/json' : 'text/csv' });
       submit.disabled = false;
       if (!alive()) return;
       if (!r.ok) {
@@ -401,7 +369,7 @@
       const type = ['image/jpeg', 'image/png', 'application/pdf'].includes(file.type) ? file.type : 'application/octet-stream';
       const bytes = await file.arrayBuffer();
       if (!alive()) return;
-      const r = await postRaw(API + '/inspections/' + current.id + '/evidence?filename=' + encodeURIComponent(file.name), bytes, type);
+      const r = await api('POST', API + '/inspections/' + current.id + '/evidence?filename=' + encodeURIComponent(file.name), bytes, { contentType: type });
       if (!alive()) return;
       if (!r.ok) { fail('Could not upload the evidence: ', r, form); return; }
       showAlert(insError, '');
