@@ -181,6 +181,10 @@ int main(int argc, char **argv)
 		       &runs[1]);
 	}
 	store_close(s);
+	if (getenv("BENCH_KEEP")) {
+		printf("kept %s (BENCH_KEEP)\n", dir);
+		return rc;
+	}
 	const char *files[] = {"manifest1.csv", "manifest2.csv", "portguard.db", "portguard.db-wal",
 	                       "portguard.db-shm"};
 	for (int i = 0; i < 5; i++) {

@@ -182,5 +182,8 @@ void inspect_close(struct inspect *in); /* accepts NULL; after http_stop */
 /* Registers the manifest, container, queue, watchlist, weighbridge, risk-rules and
  * inspection routes (before http_start). */
 int inspect_register_routes(struct inspect *in);
+/* The demo's cargo (inspect_demo.c): a watchlisted party and two voyages of a liner service,
+ * the second with four planted high-risk boxes among ninety ordinary ones. */
+int inspect_demo_seed(struct store *s, const struct inspect *in, struct pg_err *err);
 
 #endif

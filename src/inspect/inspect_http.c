@@ -19,10 +19,6 @@
 #define REASON_MAX    500
 #define MAX_WEIGHT_KG 200000
 
-struct inspect {
-	struct inspect_rules *rules;
-};
-
 int inspect_open(const char *rules_path, struct inspect **out, struct pg_err *err)
 {
 	struct inspect_rules *r = NULL;

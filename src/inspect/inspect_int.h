@@ -77,4 +77,9 @@ int64_t *inspect_map_get(const struct inspect_map *m, const char *key);
 /* Adds key with value (or finds it); returns its value slot; *added says which. */
 int64_t *inspect_map_put(struct inspect_map *m, const char *key, int64_t value, int *added);
 
+/* The daemon's inspection module (inspect.h): its risk rules. */
+struct inspect {
+	struct inspect_rules *rules;
+};
+
 #endif
