@@ -394,7 +394,8 @@
       else if (current && Number(d.id) === Number(current.id)) reloadInspection();
     });
 
-    if (canWrite) loadQueue(true);
+    const canRead = canWrite || ['auditor', 'authority'].includes((h.me() || {}).role);
+    if (canRead) loadQueue(true);
     else { $(view, 'iq-empty').hidden = false; $(view, 'iq-empty').textContent = 'The queue is for inspectors.'; }
   }
 

@@ -15,6 +15,8 @@
 #define INSP  (ADM | ROLE_BIT(ROLE_INSPECTOR))
 #define READ  (ROLES_ANY & ~ROLE_BIT(ROLE_DEVICE))
 #define SCALE (INSP | ROLE_BIT(ROLE_DEVICE))
+/* the queue: who works it, and who checks that its selections were not made by hand */
+#define QUEUE (INSP | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_AUTHORITY))
 
 #define REASON_MAX    500
 #define MAX_WEIGHT_KG 200000
@@ -673,7 +675,7 @@ static const struct http_route routes[] = {
      "Every manifest line of a container (score, hits, decision, draw), its watchlist entry "
      "and weighings",
      NULL, 200, "{number, lines, watchlist, weighings}", NULL},
-    {"GET", "/api/v1/inspections/queue", INSP, api_queue,
+    {"GET", "/api/v1/inspections/queue", QUEUE, api_queue,
      "Container lines selected (risk or random) and not yet inspected, highest score first", NULL,
      200, "{items, next}", "limit,after"},
     {"GET", "/api/v1/watchlist", INSP, api_watch_list, "Watchlist entries", NULL, 200,

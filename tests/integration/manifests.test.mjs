@@ -147,6 +147,10 @@ test('the container page shows every line with its hits; the queue is by score',
   const s = q.items.map((x) => x.score);
   assert.deepEqual(s, [...s].sort((a, b) => b - a));
   assertProblem(await d.api('GET', '/api/v1/inspections/queue', as('operator')), 403, 'forbidden');
+  // the auditor reads the same queue, with the draws that selected lines at random
+  const a = await listAll(d, '/api/v1/inspections/queue', as('auditor'), { limit: 1 });
+  assert.deepEqual(a.items.map((x) => x.id), q.items.map((x) => x.id));
+  assert.ok(a.items.every((x) => typeof x.random_draw.value === 'number'));
 });
 
 test('the watchlist: adm lists, the next import hits it, changes are audited and published', async () => {
