@@ -54,7 +54,7 @@ void inspect_close(struct inspect *in)
 	"seals_json, "                                                                             \
 	"c.dangerous_goods AS dangerous_goods_json, c.score, " INSPECT_HITS_SQL                    \
 	" AS hits_json, c.decision, "                                                              \
-	"c.random_draw AS random_draw_json, c.selected_by, "                                       \
+	INSPECT_DRAW_SQL " AS random_draw_json, c.selected_by, "                                  \
 	"CASE WHEN c.queued THEN 'true' ELSE 'false' END AS queued_json, c.level, c.scored_at"
 
 /* ---- lists ordered by score: the cursor is "SCORE.ID" of the last row ----------------------- */

@@ -39,6 +39,15 @@ int inspect_score(const struct inspect_rules *r, const struct inspect_line *l,
 	"(SELECT json_group_array(CASE WHEN j.type = 'integer' THEN json(t.hit) ELSE "             \
 	"json(j.value) END) FROM json_each(c.hits) j LEFT JOIN inspect_hit_texts t ON "            \
 	"j.type = 'integer' AND t.id = j.value)"
+/* Random draws are 0..INSPECT_DRAW_BOUND-1, compared with the manifest's rate in ppm; a
+ * line stores its value (c.random_value), the manifest its rate (random_ppm). */
+#define INSPECT_DRAW_BOUND 1000000
+/* SQL for a stored line's draw (manifest_containers c) as the API shows it. */
+#define INSPECT_DRAW_SQL                                                                           \
+	"(SELECT json_object('value', c.random_value, 'bound', 1000000, 'rate_ppm', "             \
+	"dm.random_ppm, 'rate_percent', dm.random_ppm / 10000.0, 'selected', json(CASE WHEN "      \
+	"c.random_value < dm.random_ppm THEN 'true' ELSE 'false' END)) FROM manifests dm WHERE "   \
+	"dm.id = c.manifest_id)"
 /* The weighbridge rules alone for a reading: appends their hits as JSON objects, each
  * preceded by a comma when *first is 0 (then clears it); returns the added weight. */
 int inspect_score_weighbridge(const struct inspect_rules *r, int64_t declared_kg, int64_t kg,

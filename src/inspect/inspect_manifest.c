@@ -18,7 +18,6 @@
 #define MAX_SEALS    8
 #define MAX_DG       16
 #define MAX_KG       200000
-#define RANDOM_BOUND 1000000 /* draws are 0..999999, compared with the rate in ppm */
 
 /* The columns: the CSV header names and the JSON member names. */
 enum col {
@@ -1142,7 +1141,7 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 {
 	struct watch w = {0};
 	struct inspect_map weigh, parties, dict;
-	struct pg_buf hits, stored, key_buf, ts, seals, dg, draw;
+	struct pg_buf hits, stored, key_buf, ts, seals, dg;
 	struct inspect_import_result out = {0};
 	char now[PG_TIME_LEN], key[TEXT_MAX + 2];
 	int level = 1;
@@ -1156,7 +1155,6 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 	pg_buf_init(&ts, 1 << 16);
 	pg_buf_init(&seals, 1 << 16);
 	pg_buf_init(&dg, 1 << 16);
-	pg_buf_init(&draw, 1 << 10);
 	pg_time_format(pg_now_ms(), now);
 	if (rc < 0 || (rc = watch_load(tx, m->imo, &w, err)) < 0 ||
 	    (rc = weighings_load(tx, inspect_weighbridge_window_h(r), &weigh, err)) < 0 ||
@@ -1165,10 +1163,11 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 	rc =
 	    store_exec(tx, err,
 	               "INSERT INTO manifests(vessel_imo, vessel_name, voyage, format, containers, "
-	               "level, summary, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	               "'{}', ?7, ?8)",
-	               "ttttiitt", m->imo, m->vessel_name, m->voyage, m->json ? "json" : "csv",
-	               (int64_t)m->n, (int64_t)level, actor, now);
+	               "level, summary, imported_by, imported_at, random_ppm) VALUES (?1, ?2, ?3, "
+	               "?4, ?5, ?6, '{}', ?7, ?8, ?9)",
+	               "ttttiitti", m->imo, m->vessel_name, m->voyage, m->json ? "json" : "csv",
+	               (int64_t)m->n, (int64_t)level, actor, now,
+	               (int64_t)inspect_random_ppm(r, level));
 	if (rc < 0)
 		goto out;
 	out.manifest_id = store_last_id(tx);
@@ -1201,14 +1200,9 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 
 		int score = inspect_score(r, &l, &f, &hits);
 		enum inspect_decision d = inspect_decide(r, level, score);
-		uint32_t value = draw_uniform(rnd, RANDOM_BOUND);
+		uint32_t value = draw_uniform(rnd, INSPECT_DRAW_BOUND);
 		int random = value < ppm;
 		int by_risk = d >= INSPECT_SCAN;
-		pg_buf_reset(&draw);
-		pg_buf_printf(&draw,
-		              "{\"value\":%u,\"bound\":%d,\"rate_ppm\":%u,\"rate_percent\":%g,"
-		              "\"selected\":%s}",
-		              value, RANDOM_BOUND, ppm, ppm / 10000.0, random ? "true" : "false");
 		json_list(&ts, l.ts, NULL, NULL);
 		json_list(&seals, l.seals, "number", "class");
 		json_list(&dg, l.dg, "un_number", "imdg_class");
@@ -1220,16 +1214,16 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 			    "shipper, consignee, notify_party, goods, hs_code, declared_kg, "
 			    "vgm_kg, "
 			    "port_of_loading, transshipment, port_of_discharge, seals, "
-			    "dangerous_goods, score, hits, decision, random_draw, selected_by, "
+			    "dangerous_goods, score, hits, decision, random_value, selected_by, "
 			    "queued, level, scored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 			    "?10, NULLIF(?11, -1), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
 			    "?21, ?22, "
 			    "?23, "
 			    "?24)",
-			    "iitttttttiitttttittttiit", out.manifest_id, (int64_t)l.line, l.number,
+			    "iitttttttiitttttittitiit", out.manifest_id, (int64_t)l.line, l.number,
 			    l.size_type, l.shipper, l.consignee, *l.notify ? l.notify : NULL,
 			    l.goods, l.hs, l.declared_kg, l.vgm_kg, l.pol, ts.p, l.pod, seals.p,
-			    dg.p, (int64_t)score, stored.p, inspect_decision_name(d), draw.p,
+			    dg.p, (int64_t)score, stored.p, inspect_decision_name(d), (int64_t)value,
 			    by_risk  ? "risk"
 			    : random ? "random"
 			             : NULL,
@@ -1288,7 +1282,6 @@ out:
 	pg_buf_release(&ts);
 	pg_buf_release(&seals);
 	pg_buf_release(&dg);
-	pg_buf_release(&draw);
 	return rc;
 }
 

@@ -535,8 +535,8 @@ static int draws_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct draw_ctx *c = vctx;
 	return store_query_json(tx, &c->rows, err,
-	                        "SELECT random_draw AS draw_json, selected_by, queued FROM "
-	                        "manifest_containers ORDER BY id",
+	                        "SELECT " INSPECT_DRAW_SQL " AS draw_json, selected_by, queued "
+	                        "FROM manifest_containers c ORDER BY id",
 	                        "");
 }
 
