@@ -226,14 +226,50 @@ static int manifest_get_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	return 0;
 }
 
+/* Why a party, vessel or container is on the watchlist is intelligence: inspectors, the
+ * PFSO, auditors and the authority read it; other roles (operators, gate officers) see only
+ * that the watchlist was hit and its weight. */
+#define WATCH_READERS QUEUE
+
+static void redact_hits(json_t *lines)
+{
+	size_t i, k;
+	json_t *line, *hit;
+	json_array_foreach(lines, i, line) {
+		json_array_foreach(json_object_get(line, "hits"), k, hit) {
+			const char *ind = json_string_value(json_object_get(hit, "indicator"));
+			if (!ind || strcmp(ind, "watchlist") != 0)
+				continue;
+			json_object_set_new(hit, "explanation",
+			                    json_string("on the watchlist (the reason is restricted to "
+			                                "inspectors, the PFSO, auditors and the authority)"));
+			json_object_del(json_object_get(hit, "values"), "reason");
+		}
+	}
+}
+
+static void redact_watch(struct http_req *req, json_t *out)
+{
+	if (!out || (ROLE_BIT(req->who.role) & WATCH_READERS))
+		return;
+	redact_hits(json_object_get(out, "lines"));
+	redact_hits(json_object_get(out, "containers"));
+	redact_hits(json_object_get(out, "items"));
+	json_t *w = json_object_get(out, "watchlist");
+	if (json_is_object(w))
+		json_object_set_new(w, "reason", json_string("restricted"));
+}
+
 static void read_answer(struct http_req *req, store_fn fn, struct get_ctx *c)
 {
 	struct pg_err err = {0};
 	int rc = store_read(http_store(req), fn, c, &err);
-	if (rc < 0)
+	if (rc < 0) {
 		http_error(req, rc, &err);
-	else
-		http_json(req, 200, c->out);
+		return;
+	}
+	redact_watch(req, c->out);
+	http_json(req, 200, c->out);
 }
 
 static void api_manifest_get(struct http_req *req)

@@ -173,6 +173,14 @@ test('the watchlist: adm lists, the next import hits it, changes are audited and
     const hit = c.json.lines[0].hits.find((h) => h.rule === 'watchlist_party');
     assert.equal(hit.explanation, 'consignee "Shadow Holdings" is on the watchlist: seizure 2025');
     assert.equal(c.json.lines[0].decision, 'scan', 'watchlist + first consignee and shipper');
+    // an operator sees that the watchlist was hit, not why (intelligence)
+    const o = await d.api('GET', `/api/v1/containers/${box('WCHU000001')}`, as('operator'));
+    const ohit = o.json.lines[0].hits.find((h) => h.rule === 'watchlist_party');
+    assert.equal(ohit.weight, hit.weight);
+    assert.doesNotMatch(ohit.explanation, /seizure 2025/);
+    assert.doesNotMatch(JSON.stringify(o.json), /seizure 2025/);
+    const om = await d.api('GET', `/api/v1/manifests/${r.json.id}`, as('operator'));
+    assert.doesNotMatch(JSON.stringify(om.json), /seizure 2025/);
 
     const list = await listAll(d, '/api/v1/watchlist', as('inspector'));
     assert.ok(list.items.some((x) => x.id === w.json.id));
