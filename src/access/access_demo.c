@@ -23,6 +23,24 @@ static const char layout_sql[] =
 	"(9, 'Passenger embarkation', 'restricted', 8, 200, 'none', '[\"security_awareness\"]', ?1, ?1),"
 	"(10, 'Muster point A', 'public', 1, NULL, 'none', '[]', ?1, ?1)";
 
+/* Where the zones lie (GeoJSON, longitude first): a fictional port on a coast that runs
+ * east-west at 51.960 N, the water to the north; the AIS picture and the sensors use the
+ * same geography. */
+static const char geometry_sql[] =
+	"UPDATE zones SET geometry = g.geometry FROM (SELECT column1 AS id, column2 AS geometry "
+	"FROM (VALUES "
+	"(1, '{\"type\":\"Polygon\",\"coordinates\":[[[4.03,51.94],[4.08,51.94],[4.08,51.96],[4.03,51.96],[4.03,51.94]]]}'),"
+	"(2, '{\"type\":\"Polygon\",\"coordinates\":[[[4.035,51.948],[4.06,51.948],[4.06,51.96],[4.035,51.96],[4.035,51.948]]]}'),"
+	"(3, '{\"type\":\"Polygon\",\"coordinates\":[[[4.038,51.95],[4.058,51.95],[4.058,51.958],[4.038,51.958],[4.038,51.95]]]}'),"
+	"(4, '{\"type\":\"Polygon\",\"coordinates\":[[[4.038,51.958],[4.058,51.958],[4.058,51.96],[4.038,51.96],[4.038,51.958]]]}'),"
+	"(5, '{\"type\":\"Polygon\",\"coordinates\":[[[4.052,51.951],[4.057,51.951],[4.057,51.954],[4.052,51.954],[4.052,51.951]]]}'),"
+	"(6, '{\"type\":\"Polygon\",\"coordinates\":[[[4.0355,51.9482],[4.0405,51.9482],[4.0405,51.9498],[4.0355,51.9498],[4.0355,51.9482]]]}'),"
+	"(7, '{\"type\":\"Polygon\",\"coordinates\":[[[4.0365,51.9485],[4.0385,51.9485],[4.0385,51.9495],[4.0365,51.9495],[4.0365,51.9485]]]}'),"
+	"(8, '{\"type\":\"Polygon\",\"coordinates\":[[[4.065,51.95],[4.078,51.95],[4.078,51.96],[4.065,51.96],[4.065,51.95]]]}'),"
+	"(9, '{\"type\":\"Polygon\",\"coordinates\":[[[4.068,51.957],[4.076,51.957],[4.076,51.96],[4.068,51.96],[4.068,51.957]]]}'),"
+	"(10, '{\"type\":\"Polygon\",\"coordinates\":[[[4.042,51.942],[4.045,51.942],[4.045,51.945],[4.042,51.945],[4.042,51.942]]]}')"
+	")) g WHERE zones.id = g.id";
+
 static const char readers_sql[] =
 	"INSERT INTO readers(id, name, kind, from_zone_id, to_zone_id, created_at, updated_at) VALUES "
 	"(1, 'Main gate turnstile 1', 'turnstile', 1, 2, ?1, ?1),"
@@ -94,7 +112,8 @@ static int seed_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	int rc;
 	if ((rc = exec_now(tx, layout_sql, now, err)) < 0 || (rc = exec_now(tx, readers_sql, now, err)) < 0 ||
 	    (rc = exec_now(tx, groups_sql, now, err)) < 0 ||
-	    (rc = store_exec(tx, err, group_zones_sql, "")) < 0)
+	    (rc = store_exec(tx, err, group_zones_sql, "")) < 0 ||
+	    (rc = store_exec(tx, err, geometry_sql, "")) < 0)
 		return rc;
 	uint32_t rnd = 12345;
 	for (int i = 1; i <= c->people; i++) {
