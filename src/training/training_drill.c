@@ -500,6 +500,10 @@ static int fields_apply(struct store_tx *tx, json_t *body, int64_t now_ms, struc
 		pg_strlcpy(f->format, s, sizeof(f->format));
 		f->has_format = *s != '\0';
 	}
+	if (name_index(KINDS, f->kind) < 0)
+		return pg_err_field(err, PG_EINVAL, "kind", "kind is required: drill or exercise");
+	if (name_index(TYPES, f->type) < 0)
+		return pg_err_field(err, PG_EINVAL, "type", "type is required");
 	if (strcmp(f->kind, "drill") == 0 && f->has_format)
 		return pg_err_field(err, PG_EUNPROCESSABLE, "format",
 				    "format (live, tabletop, combined) is for exercises only");
@@ -980,6 +984,27 @@ static int personnel_tx(struct store_tx *tx, struct op_ctx *c, struct pg_err *er
 		json_decref(c->out);
 		c->out = row;
 	}
+	return rc;
+}
+
+int training_drill_create_tx(struct store_tx *tx, const char *actor, json_t *body,
+			     int64_t now_ms, int64_t *id, struct pg_err *err)
+{
+	struct op_ctx c = {.op = OP_CREATE, .actor = actor, .body = body, .now_ms = now_ms};
+	int rc = create_tx(tx, &c, err);
+	if (rc == 0)
+		*id = c.id;
+	return rc;
+}
+
+int training_drill_action_add_tx(struct store_tx *tx, const char *actor, int64_t drill_id,
+				 json_t *body, int64_t now_ms, int64_t *id, struct pg_err *err)
+{
+	struct op_ctx c = {.op = OP_ACTION_ADD, .actor = actor, .id = drill_id, .body = body,
+			   .now_ms = now_ms};
+	int rc = action_add_tx(tx, &c, err);
+	if (rc == 0)
+		*id = c.aid;
 	return rc;
 }
 

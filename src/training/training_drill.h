@@ -80,6 +80,16 @@ int training_drill_schedule_tx(struct store_tx *tx, int64_t now_ms, json_t **out
 int training_drill_check_tx(struct store_tx *tx, int64_t now_ms, int *published,
 			    struct pg_err *err);
 
+/* The writes of POST /api/v1/drills and POST /api/v1/drills/{id}/actions in tx, from a
+ * request body (borrowed; the route's field rows have checked the JSON types already):
+ * every value is checked (PG_EINVAL for a malformed one, PG_EUNPROCESSABLE for an unknown
+ * name, person, zone or user or a time in the future; err->field names it), then written,
+ * audited and published. *id gets the new drill's or action's id. */
+int training_drill_create_tx(struct store_tx *tx, const char *actor, json_t *body,
+			     int64_t now_ms, int64_t *id, struct pg_err *err);
+int training_drill_action_add_tx(struct store_tx *tx, const char *actor, int64_t drill_id,
+				 json_t *body, int64_t now_ms, int64_t *id, struct pg_err *err);
+
 /* A plausible year of drill history for `portguard demo` (after the access demo people):
  * four drills and an exercise conducted, two planned, corrective actions of which one is
  * open and overdue. */
