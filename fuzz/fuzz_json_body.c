@@ -22,6 +22,7 @@
 #include "inspect/inspect.h"
 #include "inspect/inspect_container.h"
 #include "level/level.h"
+#include "training/training_drill.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -39,6 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct inspect *in = NULL;
 	FUZZ_CHECK(inspect_open(NULL, &in, NULL) == 0);
 	FUZZ_CHECK(inspect_register_routes(in) == 0); /* in lives as long as the harness */
+	FUZZ_CHECK(training_drill_register_routes(NULL) == 0);
 	return 0;
 }
 

@@ -116,4 +116,14 @@ void access_changed(struct store_tx *tx, struct access *a);
 int access_decide_and_record(struct access *a, int64_t reader_id, const char *credential,
 			     const char *pin, int out, json_t **answer, struct pg_err *err);
 
+/* Muster for other modules (an evacuation drill): the same as POST /api/v1/musters and
+ * POST /api/v1/musters/{id}/close, in the caller's transaction (audited, published on
+ * topic "muster"). start: PG_EUNPROCESSABLE for an unknown zone, PG_ECONFLICT if the zone
+ * has an open muster; close: PG_ENOTFOUND, PG_ECONFLICT if closed already. load: the
+ * muster as GET /api/v1/musters/{id} answers it (a new reference). */
+int access_muster_start_tx(struct store_tx *tx, const char *actor, int64_t zone_id, int drill,
+			   int64_t *id, struct pg_err *err);
+int access_muster_close_tx(struct store_tx *tx, const char *actor, int64_t id, struct pg_err *err);
+int access_muster_load_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *err);
+
 #endif

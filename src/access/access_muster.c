@@ -290,6 +290,30 @@ static int op_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	return rc;
 }
 
+int access_muster_start_tx(struct store_tx *tx, const char *actor, int64_t zone_id, int drill,
+			   int64_t *id, struct pg_err *err)
+{
+	struct op_ctx c = {.op = OP_START, .actor = actor, .zone_id = zone_id, .drill = drill};
+	int rc = op_tx(tx, &c, err);
+	json_decref(c.out);
+	if (rc == 0)
+		*id = c.id;
+	return rc;
+}
+
+int access_muster_close_tx(struct store_tx *tx, const char *actor, int64_t id, struct pg_err *err)
+{
+	struct op_ctx c = {.op = OP_CLOSE, .actor = actor, .id = id};
+	int rc = op_tx(tx, &c, err);
+	json_decref(c.out);
+	return rc;
+}
+
+int access_muster_load_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *err)
+{
+	return muster_load(tx, id, out, err);
+}
+
 static void run_op(struct http_req *req, struct op_ctx *c, int status)
 {
 	struct pg_err err = {0};

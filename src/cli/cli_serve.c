@@ -15,6 +15,7 @@
 #include "../access/access.h"
 #include "../access/access_demo.h"
 #include "../level/level.h"
+#include "../training/training_drill.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
@@ -58,17 +59,28 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct training_drill *drills = NULL;
+	if ((demo && training_drill_demo_seed(s, &err) < 0) ||
+	    training_drill_open(s, bus, &drills, &err) < 0) {
+		fprintf(stderr, "portguard %s: drills: %s\n", cmdname, err.msg);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
-	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0) {
+	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
+	    training_drill_register_routes(drills) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		training_drill_close(drills);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
 	}
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		training_drill_close(drills);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -99,6 +111,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
+	training_drill_close(drills);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;
