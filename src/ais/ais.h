@@ -87,8 +87,11 @@ struct ais_msg {
 	int64_t tag_time;             /* tag block c: in seconds since the epoch, or -1 */
 };
 
+/* Counts of sentences: every sentence fed ends in a decoded message, in dropped[] under
+ * one reason (all the sentences of a message that is dropped), or still waits for the rest
+ * of its message. */
 struct ais_stats {
-	uint64_t sentences; /* lines fed */
+	uint64_t sentences; /* non-blank lines fed */
 	uint64_t messages;  /* messages decoded */
 	uint64_t dropped[AIS_R_COUNT];
 };

@@ -138,6 +138,15 @@ void ais_random_msg(struct ais_msg *m, int type, uint64_t *rng, int flags)
 			    (f->start + f->width > m->bitlen || (f->need && m->bitlen < f->need)))
 				*(int32_t *)((char *)m + f->off) = 0;
 		}
+	if (type == 24 && m->partno == 1) {
+		/* vendorid is read as 7 characters over model and serial (as gpsd does): keep
+		 * the view the decoder will give */
+		uint8_t bits[AIS_MAX_BITS / 8 + 8];
+		struct ais_msg view;
+		int n = ais_encode_bits(m, bits);
+		if (n > 0 && ais_decode_bits(bits, n, &view) == 0)
+			memcpy(m->vendorid, view.vendorid, sizeof(m->vendorid));
+	}
 	if (flags & AIS_GEN_GPSD) {
 		if ((type == 6 || type == 8) &&
 		    (m->dac == 1 || m->dac == 200 || m->dac == 235 || m->dac == 250))

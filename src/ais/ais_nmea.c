@@ -160,12 +160,20 @@ static int parse_tag_block(const char *line, const char *end, struct tag *tag)
 	return (int)(close - line + 1);
 }
 
+/* Drops the nfrag sentences of one message. */
+static int drop_n(struct ais_decoder *d, int reason, int nfrag)
+{
+	d->stats.dropped[reason] += (uint64_t)nfrag;
+	return -1 - reason;
+}
+
 static int decode_message(struct ais_decoder *d, const char *chars, int nchars, int fill,
-			  struct ais_msg *out, char channel, int own, const struct tag *tag)
+			  int nfrag, struct ais_msg *out, char channel, int own,
+			  const struct tag *tag)
 {
 	int nbits = nchars * 6 - fill;
 	if (nbits > AIS_MAX_BITS)
-		return drop(d, AIS_R_TOO_LONG);
+		return drop_n(d, AIS_R_TOO_LONG, nfrag);
 	uint8_t *b = d->bits;
 	/* four characters make three bytes */
 	int i = 0, o = 0;
@@ -191,7 +199,7 @@ static int decode_message(struct ais_decoder *d, const char *chars, int nchars, 
 	memset(b + o, 0, 16);
 	int rc = ais_decode_bits(b, nbits, out);
 	if (rc < 0)
-		return drop(d, -1 - rc);
+		return drop_n(d, -1 - rc, nfrag);
 	out->channel = channel;
 	out->own = own;
 	pg_strlcpy(out->source, tag->source, sizeof(out->source));
@@ -217,13 +225,18 @@ static int decode_message(struct ais_decoder *d, const char *chars, int nchars, 
 	return 1;
 }
 
+/* A message that will not complete: its sentences are counted as lost. */
+static void lose(struct ais_decoder *d, struct slot *s)
+{
+	s->used = 0;
+	d->stats.dropped[AIS_R_LOST_FRAGMENT] += (uint64_t)(s->next - 1);
+}
+
 static void expire(struct ais_decoder *d, int64_t now_ms)
 {
 	for (int i = 0; i < SLOTS; i++)
-		if (d->slots[i].used && now_ms - d->slots[i].started_ms > d->opts.fragment_timeout_ms) {
-			d->slots[i].used = 0;
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
-		}
+		if (d->slots[i].used && now_ms - d->slots[i].started_ms > d->opts.fragment_timeout_ms)
+			lose(d, &d->slots[i]);
 }
 
 static struct slot *find_slot(struct ais_decoder *d, const char *source, char channel, int seqid)
@@ -259,7 +272,7 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		p += n;
 	}
 	/* !ttVDM,count,num,seqid,channel,payload,fill*hh */
-	if (end - p < 20 || p[0] != '!' || p[3] != 'V' || p[4] != 'D' ||
+	if (end - p < 18 || p[0] != '!' || p[3] != 'V' || p[4] != 'D' ||
 	    (p[5] != 'M' && p[5] != 'O') || p[6] != ',' || p[1] < 'A' || p[1] > 'Z' ||
 	    p[2] < 'A' || p[2] > 'Z')
 		return drop(d, AIS_R_BAD_FORMAT);
@@ -306,15 +319,13 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 
 	int64_t now = tag.time >= 0 ? tag.time * 1000 : now_ms;
 	if (total == 1)
-		return decode_message(d, payload, nchars, fill, out, channel, own, &tag);
+		return decode_message(d, payload, nchars, fill, 1, out, channel, own, &tag);
 
 	expire(d, now);
 	struct slot *s = find_slot(d, tag.source, channel, seqid);
 	if (num == 1) {
-		if (s) { /* a new message under a key still waiting: the old one lost a part */
-			s->used = 0;
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
-		}
+		if (s) /* a new message under a key still waiting: the old one lost a part */
+			lose(d, s);
 		s = NULL;
 		for (int i = 0; i < SLOTS && !s; i++)
 			if (!d->slots[i].used)
@@ -324,7 +335,7 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 			for (int i = 1; i < SLOTS; i++)
 				if (d->slots[i].age < s->age)
 					s = &d->slots[i];
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
+			lose(d, s);
 		}
 		s->used = 1;
 		s->channel = channel;
@@ -337,12 +348,12 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		s->nchars = 0;
 	} else if (!s || s->next != num || s->total != total) {
 		if (s) /* the message this belongs to lost a part */
-			s->used = 0;
+			lose(d, s);
 		return drop(d, AIS_R_LOST_FRAGMENT);
 	}
 	if (s->nchars + nchars > SLOT_CHARS) {
 		s->used = 0;
-		return drop(d, AIS_R_TOO_LONG);
+		return drop_n(d, AIS_R_TOO_LONG, num);
 	}
 	memcpy(s->chars + s->nchars, payload, (size_t)nchars);
 	s->nchars += nchars;
@@ -351,14 +362,12 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		return 0;
 	}
 	s->used = 0;
-	return decode_message(d, s->chars, s->nchars, fill, out, channel, own, &tag);
+	return decode_message(d, s->chars, s->nchars, fill, total, out, channel, own, &tag);
 }
 
 void ais_decoder_flush(struct ais_decoder *d)
 {
 	for (int i = 0; i < SLOTS; i++)
-		if (d->slots[i].used) {
-			d->slots[i].used = 0;
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
-		}
+		if (d->slots[i].used)
+			lose(d, &d->slots[i]);
 }
