@@ -76,9 +76,10 @@ struct ais_msg {
 	int32_t channel_a, channel_b, txrx, power, ne_lon, ne_lat, sw_lon, sw_lat, dest1, dest2;
 	int32_t band_a, band_b, zonesize, stationtype, interval, quiet;
 	char callsign[8], shipname[21], destination[21], vendorid[8];
+	/* the long members last: the decoder clears only their first byte (data: data_bits) */
 	char name[35];  /* type 21: name and name extension */
 	char text[170]; /* types 12 and 14 */
-	int32_t data_bits;    /* types 6, 8, 17, 25, 26: the application data */
+	int32_t data_bits;    /* types 6, 8, 17, 25, 26: the application data (data_bits valid bits) */
 	uint8_t data[128];
 	/* where it came from */
 	char channel;                 /* 'A', 'B', ... or 0 */

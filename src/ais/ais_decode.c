@@ -52,7 +52,12 @@ int ais_decode_bits(const uint8_t *bits, int len, struct ais_msg *out)
 	if ((lay->max_bits && len > lay->max_bits) ||
 	    (lay->two_lengths && len != lay->min_bits && len != lay->max_bits))
 		return -1 - AIS_R_OVERSIZED_PAYLOAD;
-	memset(out, 0, sizeof(*out));
+	/* the size hidden from the compiler: libc's vector memset beats an inlined rep stos */
+	size_t zero = offsetof(struct ais_msg, name);
+	__asm__("" : "+r"(zero));
+	memset(out, 0, zero);
+	out->name[0] = out->text[0] = '\0';
+	out->data_bits = 0;
 	out->type = lay->type;
 	out->repeat = (int32_t)ais_ubits(bits, 6, 2);
 	out->mmsi = mmsi;

@@ -42,6 +42,7 @@ enum ais_legend { AL_NONE = 0, AL_NAV, AL_EPFD, AL_SHIP, AL_NAVAID, AL_STATION }
 
 struct ais_field {
 	const char *key; /* JSON member name */
+	uint8_t keylen;
 	uint16_t start;  /* first bit; with AF_FROM_END, bits before the end */
 	uint16_t width;  /* bits (text: 6 per character) */
 	uint8_t kind;    /* enum ais_kind */

@@ -140,7 +140,7 @@ static void put_field(struct out *o, const struct ais_msg *m, const struct ais_f
 		fmt = AJ_INT;
 	*o->p++ = ',';
 	*o->p++ = '"';
-	put(o, f->key, strlen(f->key));
+	put(o, f->key, f->keylen);
 	*o->p++ = '"';
 	*o->p++ = ':';
 	switch (fmt) {
@@ -250,7 +250,7 @@ static void put_field(struct out *o, const struct ais_msg *m, const struct ais_f
 		const char *s = ais_legend(f->legend, v);
 		*o->p++ = ',';
 		*o->p++ = '"';
-		put(o, f->key, strlen(f->key));
+		put(o, f->key, f->keylen);
 		PUTS(o, "_text\":\"");
 		put(o, s, strlen(s));
 		*o->p++ = '"';

@@ -101,8 +101,18 @@ static int checksum_ok(const char *from, const char *p, const char *end)
 	int hi = hexval(p[1]), lo = hexval(p[2]);
 	if (hi < 0 || lo < 0)
 		return 0;
-	unsigned cs = 0;
-	for (const char *q = from; q < p; q++)
+	/* eight bytes at a time, folded */
+	uint64_t x = 0, w;
+	const char *q = from;
+	for (; p - q >= 8; q += 8) {
+		memcpy(&w, q, 8);
+		x ^= w;
+	}
+	x ^= x >> 32;
+	x ^= x >> 16;
+	x ^= x >> 8;
+	unsigned cs = (unsigned)(x & 0xff);
+	for (; q < p; q++)
 		cs ^= (unsigned char)*q;
 	return cs == (unsigned)(hi * 16 + lo);
 }
@@ -175,21 +185,29 @@ static int decode_message(struct ais_decoder *d, const char *chars, int nchars, 
 	if (nbits > AIS_MAX_BITS)
 		return drop_n(d, AIS_R_TOO_LONG, nfrag);
 	uint8_t *b = d->bits;
+	unsigned any = 0; /* an illegal character makes this 0xff */
 	/* four characters make three bytes */
 	int i = 0, o = 0;
 	for (; i + 4 <= nchars; i += 4, o += 3) {
-		uint32_t v = ((uint32_t)unarmour[(unsigned char)chars[i]] << 18) |
-			     ((uint32_t)unarmour[(unsigned char)chars[i + 1]] << 12) |
-			     ((uint32_t)unarmour[(unsigned char)chars[i + 2]] << 6) |
-			     (uint32_t)unarmour[(unsigned char)chars[i + 3]];
+		unsigned c0 = unarmour[(unsigned char)chars[i]];
+		unsigned c1 = unarmour[(unsigned char)chars[i + 1]];
+		unsigned c2 = unarmour[(unsigned char)chars[i + 2]];
+		unsigned c3 = unarmour[(unsigned char)chars[i + 3]];
+		any |= c0 | c1 | c2 | c3;
+		uint32_t v = (c0 << 18) | (c1 << 12) | (c2 << 6) | c3;
 		b[o] = (uint8_t)(v >> 16);
 		b[o + 1] = (uint8_t)(v >> 8);
 		b[o + 2] = (uint8_t)v;
 	}
 	uint32_t v = 0;
 	int k = 0;
-	for (; i < nchars; i++, k++)
-		v = (v << 6) | unarmour[(unsigned char)chars[i]];
+	for (; i < nchars; i++, k++) {
+		unsigned c = unarmour[(unsigned char)chars[i]];
+		any |= c;
+		v = (v << 6) | (c & 63);
+	}
+	if (any & 0xc0)
+		return drop_n(d, AIS_R_ILLEGAL_CHARACTER, nfrag);
 	if (k) {
 		v <<= 6 * (4 - k);
 		b[o++] = (uint8_t)(v >> 16);
@@ -202,7 +220,7 @@ static int decode_message(struct ais_decoder *d, const char *chars, int nchars, 
 		return drop_n(d, -1 - rc, nfrag);
 	out->channel = channel;
 	out->own = own;
-	pg_strlcpy(out->source, tag->source, sizeof(out->source));
+	memcpy(out->source, tag->source, sizeof(out->source));
 	out->tag_time = tag->time;
 	if (out->type == 24) {
 		if (out->part == AIS_PART_A) {
@@ -301,26 +319,23 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		channel = *q++;
 	if (q >= star || *q++ != ',')
 		return drop(d, AIS_R_BAD_FORMAT);
+	/* the payload ends at the comma before the fill digit: ",F*hh" */
+	if (star - q < 2 || star[-2] != ',' || star[-1] < '0' || star[-1] > '9')
+		return drop(d, AIS_R_BAD_FORMAT);
 	const char *payload = q;
-	while (q < star && *q != ',')
-		q++;
-	if (q >= star)
-		return drop(d, AIS_R_BAD_FORMAT);
-	int nchars = (int)(q - payload);
-	q++;
-	if (star - q != 1 || *q < '0' || *q > '9')
-		return drop(d, AIS_R_BAD_FORMAT);
-	int fill = *q - '0';
-	for (int i = 0; i < nchars; i++)
-		if (unarmour[(unsigned char)payload[i]] == 0xff)
-			return drop(d, AIS_R_ILLEGAL_CHARACTER);
+	int nchars = (int)(star - 2 - payload);
+	int fill = star[-1] - '0';
 	if (fill > 5 || fill > nchars * 6 || (num < total && fill != 0))
 		return drop(d, AIS_R_BAD_FILL_BITS);
+	if (total == 1) /* checks the characters as it de-armours them */
+		return decode_message(d, payload, nchars, fill, 1, out, channel, own, &tag);
+	unsigned any = 0;
+	for (int i = 0; i < nchars; i++)
+		any |= unarmour[(unsigned char)payload[i]];
+	if (any & 0xc0)
+		return drop(d, AIS_R_ILLEGAL_CHARACTER);
 
 	int64_t now = tag.time >= 0 ? tag.time * 1000 : now_ms;
-	if (total == 1)
-		return decode_message(d, payload, nchars, fill, 1, out, channel, own, &tag);
-
 	expire(d, now);
 	struct slot *s = find_slot(d, tag.source, channel, seqid);
 	if (num == 1) {

@@ -11,7 +11,7 @@ const char ais_sixbit_chars[65] =
 #define OFF(m) offsetof(struct ais_msg, m)
 #define SZ(m) sizeof(((struct ais_msg *)0)->m)
 #define ROW(key, m, s, w, kind, fmt, leg, flags, need) \
-	{key, s, w, kind, fmt, leg, flags, need, OFF(m), 0}
+	{key, sizeof(key) - 1, s, w, kind, fmt, leg, flags, need, OFF(m), 0}
 #define UI(m, s, w) ROW(#m, m, s, w, AK_U, AJ_INT, AL_NONE, 0, 0)
 #define SI(m, s, w) ROW(#m, m, s, w, AK_S, AJ_INT, AL_NONE, 0, 0)
 #define BO(m, s) ROW(#m, m, s, 1, AK_U, AJ_BOOL, AL_NONE, 0, 0)
@@ -20,9 +20,9 @@ const char ais_sixbit_chars[65] =
 #define HID(m, s, w) ROW(#m, m, s, w, AK_U, AJ_HIDDEN, AL_NONE, 0, 0)
 #define NEED(m, s, w, need) ROW(#m, m, s, w, AK_U, AJ_INT, AL_NONE, 0, need)
 #define ABSENT(m) ROW(#m, m, 0, 0, AK_NONE, AJ_INT, AL_NONE, 0, 0)
-#define TX(m, s, n) {#m, s, 6 * (n), AK_TEXT, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
-#define TXEND(m, s) {#m, s, 0, AK_TEXT_END, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
-#define DATA(s) {"data", s, 0, AK_DATA, AJ_DATA, AL_NONE, 0, 0, OFF(data), SZ(data)}
+#define TX(m, s, n) {#m, sizeof(#m) - 1, s, 6 * (n), AK_TEXT, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
+#define TXEND(m, s) {#m, sizeof(#m) - 1, s, 0, AK_TEXT_END, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
+#define DATA(s) {"data", 4, s, 0, AK_DATA, AJ_DATA, AL_NONE, 0, 0, OFF(data), SZ(data)}
 #define N(rows) (int)(sizeof(rows) / sizeof(rows[0]))
 
 /* 1, 2, 3: position report class A */
@@ -234,7 +234,7 @@ static const struct ais_field t20[] = {
  * when raw: two rows of one field) */
 static const struct ais_field t21[] = {
 	LG(aid_type, 38, 5, AL_NAVAID),
-	{"name", 43, 120, AK_TEXT, AJ_STR, AL_NONE, AF_NAMEEXT, 0, OFF(name), SZ(name)},
+	{"name", 4, 43, 120, AK_TEXT, AJ_STR, AL_NONE, AF_NAMEEXT, 0, OFF(name), SZ(name)},
 	ROW("accuracy", accuracy, 163, 1, AK_U, AJ_BOOL, AL_NONE, AF_SCALEDSKIP, 0),
 	FM(lon, 164, 28, AK_S, AJ_LATLON),
 	FM(lat, 192, 27, AK_S, AJ_LATLON),
@@ -301,7 +301,7 @@ static const struct ais_field t24a[] = {
 };
 #define T24B_COMMON                                                        \
 	ROW("partno", partno, 38, 2, AK_U, AJ_HIDDEN, AL_NONE, 0, 0),      \
-	{"shipname", 0, 0, AK_NONE, AJ_STR, AL_NONE, 0, 0, OFF(shipname), SZ(shipname)}, \
+	{"shipname", 8, 0, 0, AK_NONE, AJ_STR, AL_NONE, 0, 0, OFF(shipname), SZ(shipname)}, \
 	LG(shiptype, 40, 8, AL_SHIP), TX(vendorid, 48, 7), UI(model, 66, 4),     \
 	UI(serial, 70, 20), TX(callsign, 90, 7)
 static const struct ais_field t24b[] = {
