@@ -196,9 +196,8 @@ int ais_encode_bits(const struct ais_msg *m, uint8_t *bits)
 		case AK_S:
 			if (start + f->width <= len)
 				put_bits(bits, start, f->width, (uint32_t)*CMEMBER(m, f));
-			else if ((f->flags & AF_TRUNC) && start < len)
-				put_bits(bits, start, len - start,
-					 (uint32_t)*CMEMBER(m, f) >> (start + f->width - len));
+			else if ((f->flags & AF_TRUNC) && start < len) /* the bits there are */
+				put_bits(bits, start, len - start, (uint32_t)*CMEMBER(m, f));
 			break;
 		case AK_TEXT:
 			put_text(bits, start, f->width / 6, s);
