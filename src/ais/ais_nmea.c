@@ -359,7 +359,7 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		s->next = 2;
 		s->started_ms = now;
 		s->age = d->counter;
-		pg_strlcpy(s->source, tag.source, sizeof(s->source));
+		memcpy(s->source, tag.source, sizeof(s->source));
 		s->nchars = 0;
 	} else if (!s || s->next != num || s->total != total) {
 		if (s) /* the message this belongs to lost a part */
