@@ -83,8 +83,8 @@ void ais_random_msg(struct ais_msg *m, int type, uint64_t *rng, int flags)
 	int maxlen = lay->max_bits ? lay->max_bits : AIS_MAX_BITS;
 	for (int i = 0; i < lay->n; i++) {
 		const struct ais_field *f = &lay->rows[i];
-		int32_t *v = (int32_t *)((char *)m + f->off);
-		char *s = (char *)m + f->off;
+		char *s = (char *)m + f->off; /* an int32_t member for AK_U and AK_S */
+		int32_t *v = (int32_t *)(void *)s;
 		if (f->off == offsetof(struct ais_msg, partno) ||
 		    f->off == offsetof(struct ais_msg, addressed) ||
 		    f->off == offsetof(struct ais_msg, structured))

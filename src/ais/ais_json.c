@@ -133,7 +133,9 @@ static void put_data(struct out *o, const struct ais_msg *m)
 
 static void put_field(struct out *o, const struct ais_msg *m, const struct ais_field *f, int raw)
 {
-	const int32_t v = *(const int32_t *)((const char *)m + f->off);
+	int32_t v = 0; /* the member as an integer (texts and data are not) */
+	if (f->fmt != AJ_STR && f->fmt != AJ_DATA)
+		memcpy(&v, (const char *)m + f->off, sizeof(v));
 	int fmt = f->fmt;
 	if (raw && fmt != AJ_BOOL && fmt != AJ_STR && fmt != AJ_TIME4 && fmt != AJ_ETA &&
 	    fmt != AJ_DATA)
