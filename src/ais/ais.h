@@ -111,8 +111,8 @@ void ais_decoder_free(struct ais_decoder *d);
  * now_ms is the caller's clock for fragment timeouts (a tag block's c: takes precedence).
  * Returns 1 when a message was completed into *out, 0 when the line was consumed without
  * one (a fragment waiting for the rest, a blank line), or -1 - reason when the line (or the
- * message it completed) was dropped; every drop is counted in the stats. *out is written
- * only when 1 is returned.
+ * message it completed) was dropped; every drop is counted in the stats. *out (never NULL)
+ * holds a message only when 1 is returned; otherwise its contents are unspecified.
  * Type 24: part A is returned (part = AIS_PART_A) and remembered; a part B of the same MMSI
  * that follows is returned with the shipname filled in and part = AIS_PART_AB (gpsd's
  * pairing), otherwise as AIS_PART_B. */

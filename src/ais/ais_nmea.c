@@ -327,15 +327,18 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 	int fill = star[-1] - '0';
 	if (fill > 5 || fill > nchars * 6 || (num < total && fill != 0))
 		return drop(d, AIS_R_BAD_FILL_BITS);
-	if (total == 1) /* checks the characters as it de-armours them */
+	int64_t now = tag.time >= 0 ? tag.time * 1000 : now_ms;
+	if (total == 1) { /* checks the characters as it de-armours them */
+		if ((d->counter & 1023) == 0) /* parts waiting too long are counted lost */
+			expire(d, now);
 		return decode_message(d, payload, nchars, fill, 1, out, channel, own, &tag);
+	}
 	unsigned any = 0;
 	for (int i = 0; i < nchars; i++)
 		any |= unarmour[(unsigned char)payload[i]];
 	if (any & 0xc0)
 		return drop(d, AIS_R_ILLEGAL_CHARACTER);
 
-	int64_t now = tag.time >= 0 ? tag.time * 1000 : now_ms;
 	expire(d, now);
 	struct slot *s = find_slot(d, tag.source, channel, seqid);
 	if (num == 1) {

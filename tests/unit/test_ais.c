@@ -277,6 +277,28 @@ static void reassembly_table_evicts_the_oldest_when_full(void **state)
 	ais_decoder_free(d);
 }
 
+/* A first part whose rest never comes is counted lost after the timeout even when only
+ * single-sentence messages follow (checked every 1024 sentences). */
+static void a_waiting_part_times_out_under_single_sentence_traffic(void **state)
+{
+	(void)state;
+	struct ais_decoder_opts opts = {5000};
+	struct ais_decoder *d = ais_decoder_new(&opts);
+	struct ais_msg m;
+	uint64_t rng = 11;
+	char nmea[1024], pos[256];
+	ais_random_msg(&m, 5, &rng, 0);
+	assert_true(ais_encode_nmea(&m, "AIVDM", 'A', 1, nmea, sizeof(nmea)) > 0);
+	*(strchr(nmea, '\n') + 1) = '\0'; /* the first part only */
+	assert_int_equal(ais_decoder_feed(d, nmea, strlen(nmea), 0, &m), 0);
+	ais_random_msg(&m, 1, &rng, 0);
+	assert_true(ais_encode_nmea(&m, "AIVDM", 'A', 0, pos, sizeof(pos)) > 0);
+	for (int i = 0; i < 1024; i++)
+		assert_int_equal(ais_decoder_feed(d, pos, strlen(pos), 6000, &m), 1);
+	assert_int_equal(ais_decoder_stats(d)->dropped[AIS_R_LOST_FRAGMENT], 1);
+	ais_decoder_free(d);
+}
+
 static void bits_read_signed_and_unsigned_across_bytes(void **state)
 {
 	(void)state;
@@ -319,6 +341,7 @@ int main(void)
 		cmocka_unit_test(encode_then_decode_gives_every_type_back),
 		cmocka_unit_test(type_24_part_b_takes_the_name_of_part_a),
 		cmocka_unit_test(reassembly_table_evicts_the_oldest_when_full),
+		cmocka_unit_test(a_waiting_part_times_out_under_single_sentence_traffic),
 		cmocka_unit_test(bits_read_signed_and_unsigned_across_bytes),
 		cmocka_unit_test(json_formats_edge_values_as_gpsd),
 	};
