@@ -152,6 +152,21 @@ int ais_nmea_write(const uint8_t *bits, int nbits, const char *talker, char chan
 int ais_encode_nmea(const struct ais_msg *m, const char *talker, char channel, int seqid,
 		    char *out, size_t cap);
 
+/* ---- what a vessel picture needs, in SI-ish units ------------------------------------- */
+
+struct ais_motion {
+	double lat, lon;  /* degrees (WGS 84) */
+	double sog;       /* speed over ground, knots; NAN when not available */
+	double cog;       /* course over ground, degrees; NAN when not available */
+	double heading;   /* true heading, degrees; NAN when not available (511) */
+};
+
+/* The position (and movement, where the type reports it) of a position report: types
+ * 1-3, 18, 19 (class A/B), 9 (SAR aircraft), 27 (long range), 4/11 (base station) and 21
+ * (aid to navigation). Returns 0 and fills *out, or -1 when the type has no position or
+ * the position is not available (lat 91, lon 181 or out of range). */
+int ais_motion(const struct ais_msg *m, struct ais_motion *out);
+
 /* ---- random messages (tests, fuzzing, benchmarks, the demo simulator) ------------------ */
 
 #define AIS_GEN_GPSD 1   /* only what gpsd 3.22 prints comparably: no DAC/FI gpsd decodes

@@ -1,5 +1,6 @@
 /* ais_decode.c - payload bits to struct ais_msg by walking the layout tables, and the
  * encoder that walks the same tables the other way. */
+#include <math.h>
 #include <string.h>
 
 #include "ais_int.h"
@@ -113,6 +114,56 @@ int ais_decode_bits(const uint8_t *bits, int len, struct ais_msg *out)
 	}
 	if (lay->type == 24)
 		out->part = out->partno == 0 ? AIS_PART_A : AIS_PART_B;
+	return 0;
+}
+
+/* ---- positions -------------------------------------------------------------------- */
+
+int ais_motion(const struct ais_msg *m, struct ais_motion *out)
+{
+	double div = 600000.0; /* 1/10000 minute */
+	double sog = NAN, cog = NAN, heading = NAN;
+	switch (m->type) {
+	case 1:
+	case 2:
+	case 3:
+	case 18:
+	case 19:
+		if (m->speed < 1023)
+			sog = m->speed / 10.0;
+		if (m->course < 3600)
+			cog = m->course / 10.0;
+		if (m->heading < 360)
+			heading = m->heading;
+		break;
+	case 9:
+		if (m->speed < 1023)
+			sog = m->speed;
+		if (m->course < 3600)
+			cog = m->course / 10.0;
+		break;
+	case 27:
+		div = 600.0; /* 1/10 minute */
+		if (m->speed < 63)
+			sog = m->speed;
+		if (m->course < 360)
+			cog = m->course;
+		break;
+	case 4:
+	case 11:
+	case 21:
+		break;
+	default:
+		return -1;
+	}
+	double lat = m->lat / div, lon = m->lon / div;
+	if (lat < -90.0 || lat > 90.0 || lon < -180.0 || lon > 180.0)
+		return -1;
+	out->lat = lat;
+	out->lon = lon;
+	out->sog = sog;
+	out->cog = cog;
+	out->heading = heading;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * lines -> expected gpsd JSON or drop reason), encode/decode round trips of every type, the
  * drop counters, and the bit and text helpers. gpsd as the oracle: test_ais_gpsd.c. */
 #include <jansson.h>
+#include <math.h>
 
 #include "ais/ais.h"
 #include "ais/ais_int.h"
@@ -299,6 +300,40 @@ static void a_waiting_part_times_out_under_single_sentence_traffic(void **state)
 	ais_decoder_free(d);
 }
 
+static void motion_gives_degrees_and_knots_or_not_available(void **state)
+{
+	(void)state;
+	struct ais_msg m;
+	struct ais_motion mo;
+	memset(&m, 0, sizeof(m));
+	m.type = 1;
+	m.lat = 31089000; /* 51.815 */
+	m.lon = -2700000; /* -4.5 */
+	m.speed = 123;
+	m.course = 3599;
+	m.heading = 511;
+	assert_int_equal(ais_motion(&m, &mo), 0);
+	assert_true(fabs(mo.lat - 51.815) < 1e-9 && fabs(mo.lon + 4.5) < 1e-9);
+	assert_true(fabs(mo.sog - 12.3) < 1e-9 && fabs(mo.cog - 359.9) < 1e-9);
+	assert_true(isnan(mo.heading));
+	m.speed = 1023;
+	m.course = 3600;
+	assert_int_equal(ais_motion(&m, &mo), 0);
+	assert_true(isnan(mo.sog) && isnan(mo.cog));
+	m.lat = 91 * 600000; /* not available */
+	assert_int_equal(ais_motion(&m, &mo), -1);
+	m.type = 27; /* 1/10 minute */
+	m.lat = 600;
+	m.lon = -1200;
+	m.speed = 63;
+	m.course = 90;
+	assert_int_equal(ais_motion(&m, &mo), 0);
+	assert_true(fabs(mo.lat - 1.0) < 1e-9 && fabs(mo.lon + 2.0) < 1e-9);
+	assert_true(isnan(mo.sog) && fabs(mo.cog - 90) < 1e-9);
+	m.type = 5;
+	assert_int_equal(ais_motion(&m, &mo), -1);
+}
+
 static void bits_read_signed_and_unsigned_across_bytes(void **state)
 {
 	(void)state;
@@ -342,6 +377,7 @@ int main(void)
 		cmocka_unit_test(type_24_part_b_takes_the_name_of_part_a),
 		cmocka_unit_test(reassembly_table_evicts_the_oldest_when_full),
 		cmocka_unit_test(a_waiting_part_times_out_under_single_sentence_traffic),
+		cmocka_unit_test(motion_gives_degrees_and_knots_or_not_available),
 		cmocka_unit_test(bits_read_signed_and_unsigned_across_bytes),
 		cmocka_unit_test(json_formats_edge_values_as_gpsd),
 	};
