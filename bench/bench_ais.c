@@ -39,8 +39,9 @@ static int pick(uint64_t *rng, int n)
 
 static void word(uint64_t *rng, char *to, int n)
 {
-	static const char *w[] = {"NORDIC", "STAR", "MAERSK", "EVER", "GIVEN", "OCEAN", "PILOT",
-				  "ROTTERDAM", "TUG", "HAMBURG", "BLUE", "SPIRIT", "ARCTIC"};
+	static const char *w[] = {"NORDIC", "STAR",   "MAERSK",    "EVER", "GIVEN",
+	                          "OCEAN",  "PILOT",  "ROTTERDAM", "TUG",  "HAMBURG",
+	                          "BLUE",   "SPIRIT", "ARCTIC"};
 	snprintf(to, (size_t)n, "%s %s", w[pick(rng, 13)], w[pick(rng, 13)]);
 }
 
@@ -172,7 +173,8 @@ static int generate(const char *path, long sentences)
 			lines += *p == '\n';
 		if (pick(&rng, 3) == 0 && lines == 1) {
 			char body[64];
-			snprintf(body, sizeof(body), "s:rx%d,c:%ld", pick(&rng, 4), 1795000000L + written / 100);
+			snprintf(body, sizeof(body), "s:rx%d,c:%ld", pick(&rng, 4),
+			         1795000000L + written / 100);
 			unsigned cs = 0;
 			for (char *p = body; *p; p++)
 				cs ^= (unsigned char)*p;
@@ -253,7 +255,7 @@ int main(int argc, char **argv)
 		return generate(argv[2], argc > 3 ? atol(argv[3]) : 1000000);
 	if (argc >= 3 && strcmp(argv[1], "decode") == 0)
 		return decode(argv[2], argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3,
-			      argc > 4 && strcmp(argv[4], "decode-only") == 0 ? 1 : 2);
+		              argc > 4 && strcmp(argv[4], "decode-only") == 0 ? 1 : 2);
 	fprintf(stderr, "usage: bench_ais gen FILE [SENTENCES] | bench_ais decode FILE [ROUNDS]\n");
 	return 2;
 }

@@ -20,8 +20,10 @@ static void check_text(const char *s, size_t size)
 	size_t n = strnlen(s, size);
 	FUZZ_CHECK(n < size);
 	for (size_t i = 0; i < n; i++)
-		FUZZ_CHECK(strchr("@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?",
-				  s[i]) && s[i] != '@');
+		FUZZ_CHECK(
+		    strchr("@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?",
+		           s[i]) &&
+		    s[i] != '@');
 	FUZZ_CHECK(n == 0 || s[n - 1] != ' ');
 }
 

@@ -23,19 +23,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AIS_MAX_BITS 2048 /* longest reassembled payload accepted (5 slots are 1064) */
+#define AIS_MAX_BITS      2048 /* longest reassembled payload accepted (5 slots are 1064) */
 #define AIS_MAX_FRAGMENTS 9
-#define AIS_SOURCE_LEN 32
+#define AIS_SOURCE_LEN    32
 
 /* Why a sentence or a message was dropped. Every drop is counted by reason. */
 enum ais_reason {
-	AIS_R_BAD_FORMAT = 0,   /* not an !xxVDM/!xxVDO sentence (or a malformed tag block) */
-	AIS_R_BAD_CHECKSUM,     /* the sentence's or the tag block's *hh does not match */
+	AIS_R_BAD_FORMAT = 0,    /* not an !xxVDM/!xxVDO sentence (or a malformed tag block) */
+	AIS_R_BAD_CHECKSUM,      /* the sentence's or the tag block's *hh does not match */
 	AIS_R_ILLEGAL_CHARACTER, /* a payload character outside the 6-bit armouring */
-	AIS_R_BAD_FILL_BITS,    /* fill bits not 0..5, or more than the payload has */
-	AIS_R_LOST_FRAGMENT,    /* a part of a multi-sentence message missing, out of order or timed out */
-	AIS_R_TOO_LONG,         /* the payload exceeds AIS_MAX_BITS */
-	AIS_R_UNKNOWN_TYPE,     /* message type 0 or 28..63, or a type 24 part other than A/B */
+	AIS_R_BAD_FILL_BITS,     /* fill bits not 0..5, or more than the payload has */
+	AIS_R_LOST_FRAGMENT, /* a part of a multi-sentence message missing, out of order or timed
+	                        out */
+	AIS_R_TOO_LONG,      /* the payload exceeds AIS_MAX_BITS */
+	AIS_R_UNKNOWN_TYPE,  /* message type 0 or 28..63, or a type 24 part other than A/B */
 	AIS_R_TRUNCATED_PAYLOAD, /* too short for its type */
 	AIS_R_OVERSIZED_PAYLOAD, /* longer than its type allows (as gpsd rejects it) */
 	AIS_R_COUNT
@@ -60,8 +61,7 @@ struct ais_msg {
 	/* dates: type 4/11 timestamp, type 5 ETA */
 	int32_t year, month, day, hour, minute;
 	/* static data */
-	int32_t imo, ais_version, shiptype, to_bow, to_stern, to_port, to_starboard, epfd,
-		draught;
+	int32_t imo, ais_version, shiptype, to_bow, to_stern, to_port, to_starboard, epfd, draught;
 	int32_t part; /* type 24: enum ais_part (AB when the decoder paired A then B) */
 	int32_t partno, model, serial, mothership_mmsi;
 	int32_t aid_type, off_position, virtual_aid;
@@ -77,15 +77,15 @@ struct ais_msg {
 	int32_t band_a, band_b, zonesize, stationtype, interval, quiet;
 	char callsign[8], shipname[21], destination[21], vendorid[8];
 	/* the long members last: the decoder clears only their first byte (data: data_bits) */
-	char name[35];  /* type 21: name and name extension */
-	char text[170]; /* types 12 and 14 */
-	int32_t data_bits;    /* types 6, 8, 17, 25, 26: the application data (data_bits valid bits) */
+	char name[35];     /* type 21: name and name extension */
+	char text[170];    /* types 12 and 14 */
+	int32_t data_bits; /* types 6, 8, 17, 25, 26: the application data (data_bits valid bits) */
 	uint8_t data[128];
 	/* where it came from */
-	char channel;                 /* 'A', 'B', ... or 0 */
-	int32_t own;                  /* 1 for !xxVDO (own ship) */
-	char source[AIS_SOURCE_LEN];  /* tag block s:, or "" */
-	int64_t tag_time;             /* tag block c: in seconds since the epoch, or -1 */
+	char channel;                /* 'A', 'B', ... or 0 */
+	int32_t own;                 /* 1 for !xxVDO (own ship) */
+	char source[AIS_SOURCE_LEN]; /* tag block s:, or "" */
+	int64_t tag_time;            /* tag block c: in seconds since the epoch, or -1 */
 };
 
 /* Counts of sentences: every sentence fed ends in a decoded message, in dropped[] under
@@ -98,7 +98,8 @@ struct ais_stats {
 };
 
 struct ais_decoder_opts {
-	int64_t fragment_timeout_ms; /* a multi-sentence message not complete by then is lost (default 10 s) */
+	int64_t fragment_timeout_ms; /* a multi-sentence message not complete by then is lost
+	                                (default 10 s) */
 };
 
 struct ais_decoder;
@@ -117,7 +118,7 @@ void ais_decoder_free(struct ais_decoder *d);
  * that follows is returned with the shipname filled in and part = AIS_PART_AB (gpsd's
  * pairing), otherwise as AIS_PART_B. */
 int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_t now_ms,
-		     struct ais_msg *out);
+                     struct ais_msg *out);
 /* Counts every fragment still waiting as lost (end of stream). */
 void ais_decoder_flush(struct ais_decoder *d);
 const struct ais_stats *ais_decoder_stats(const struct ais_decoder *d);
@@ -146,19 +147,19 @@ int ais_encode_bits(const struct ais_msg *m, uint8_t *bits);
  * ending in "\r\n", into out of size cap, NUL-terminated. Returns the length or -1 if cap
  * is too small. */
 int ais_nmea_write(const uint8_t *bits, int nbits, const char *talker, char channel, int seqid,
-		   char *out, size_t cap);
+                   char *out, size_t cap);
 
 /* Encodes m and writes its sentences: ais_encode_bits + ais_nmea_write. */
-int ais_encode_nmea(const struct ais_msg *m, const char *talker, char channel, int seqid,
-		    char *out, size_t cap);
+int ais_encode_nmea(const struct ais_msg *m, const char *talker, char channel, int seqid, char *out,
+                    size_t cap);
 
 /* ---- what a vessel picture needs, in SI-ish units ------------------------------------- */
 
 struct ais_motion {
-	double lat, lon;  /* degrees (WGS 84) */
-	double sog;       /* speed over ground, knots; NAN when not available */
-	double cog;       /* course over ground, degrees; NAN when not available */
-	double heading;   /* true heading, degrees; NAN when not available (511) */
+	double lat, lon; /* degrees (WGS 84) */
+	double sog;      /* speed over ground, knots; NAN when not available */
+	double cog;      /* course over ground, degrees; NAN when not available */
+	double heading;  /* true heading, degrees; NAN when not available (511) */
 };
 
 /* The position (and movement, where the type reports it) of a position report: types
@@ -169,9 +170,10 @@ int ais_motion(const struct ais_msg *m, struct ais_motion *out);
 
 /* ---- random messages (tests, fuzzing, benchmarks, the demo simulator) ------------------ */
 
-#define AIS_GEN_GPSD 1   /* only what gpsd 3.22 prints comparably: no DAC/FI gpsd decodes
-			  * itself in types 6/8 (DAC 1, 200, 235, 250), type 26 radio 0 */
-#define AIS_GEN_MESSY 2  /* texts may hold '@' and trailing spaces (not canonical) */
+#define AIS_GEN_GPSD                                                                               \
+	1               /* only what gpsd 3.22 prints comparably: no DAC/FI gpsd decodes           \
+	                 * itself in types 6/8 (DAC 1, 200, 235, 250), type 26 radio 0 */
+#define AIS_GEN_MESSY 2 /* texts may hold '@' and trailing spaces (not canonical) */
 
 /* A next pseudo-random number from a xorshift64* state (never 0). */
 uint64_t ais_rand(uint64_t *state);

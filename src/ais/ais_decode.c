@@ -5,15 +5,14 @@
 
 #include "ais_int.h"
 
-#define MEMBER(m, f) ((int32_t *)((char *)(m) + (f)->off))
+#define MEMBER(m, f)  ((int32_t *)((char *)(m) + (f)->off))
 #define CMEMBER(m, f) ((const int32_t *)((const char *)(m) + (f)->off))
 
 const char *ais_reason_name(int reason)
 {
 	static const char *const names[AIS_R_COUNT] = {
-		"bad_format", "bad_checksum", "illegal_character", "bad_fill_bits",
-		"lost_fragment", "too_long", "unknown_type", "truncated_payload",
-		"oversized_payload",
+	    "bad_format", "bad_checksum", "illegal_character", "bad_fill_bits",     "lost_fragment",
+	    "too_long",   "unknown_type", "truncated_payload", "oversized_payload",
 	};
 	return reason >= 0 && reason < AIS_R_COUNT ? names[reason] : "unknown";
 }
@@ -192,12 +191,12 @@ static void put_text(uint8_t *b, unsigned start, int n, const char *s)
 	size_t len = strlen(s);
 	for (int i = 0; i < n; i++)
 		put_bits(b, start + 6 * (unsigned)i, 6,
-			 (uint32_t)((size_t)i < len ? sixbit_of(s[i]) : 0));
+		         (uint32_t)((size_t)i < len ? sixbit_of(s[i]) : 0));
 }
 
 /* The bits a field takes when m is encoded (0 for fields not on the air). */
 static unsigned field_end(const struct ais_layout *lay, const struct ais_field *f,
-			  const struct ais_msg *m)
+                          const struct ais_msg *m)
 {
 	const char *s = (const char *)m + f->off;
 	switch (f->kind) {
@@ -261,7 +260,7 @@ int ais_encode_bits(const struct ais_msg *m, uint8_t *bits)
 		case AK_DATA:
 			for (int k = 0; k < m->data_bits; k++)
 				put_bits(bits, start + (unsigned)k, 1,
-					 (uint32_t)(m->data[k >> 3] >> (7 - (k & 7))) & 1u);
+				         (uint32_t)(m->data[k >> 3] >> (7 - (k & 7))) & 1u);
 			break;
 		default:
 			break;
@@ -276,7 +275,7 @@ int ais_encode_bits(const struct ais_msg *m, uint8_t *bits)
 static const char armour[64] = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw";
 
 int ais_nmea_write(const uint8_t *bits, int nbits, const char *talker, char channel, int seqid,
-		   char *out, size_t cap)
+                   char *out, size_t cap)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	int nchars = (nbits + 5) / 6;
@@ -324,8 +323,8 @@ int ais_nmea_write(const uint8_t *bits, int nbits, const char *talker, char chan
 	return (int)pos;
 }
 
-int ais_encode_nmea(const struct ais_msg *m, const char *talker, char channel, int seqid,
-		    char *out, size_t cap)
+int ais_encode_nmea(const struct ais_msg *m, const char *talker, char channel, int seqid, char *out,
+                    size_t cap)
 {
 	uint8_t bits[AIS_MAX_BITS / 8 + 8];
 	int n = ais_encode_bits(m, bits);

@@ -38,7 +38,8 @@ static void rtext(char *to, int maxn, uint64_t *rng, int messy)
 static int random_bitlen(int type, uint64_t *rng)
 {
 	static const int t7[] = {72, 104, 136, 168}, t15[] = {88, 110, 160}, t16[] = {96, 144},
-			 t20[] = {72, 104, 136, 160}, t5[] = {420, 422, 424, 424}, t27[] = {96, 168};
+	                 t20[] = {72, 104, 136, 160}, t5[] = {420, 422, 424, 424},
+	                 t27[] = {96, 168};
 #define PICK(a) a[rrange(rng, 0, (int)(sizeof(a) / sizeof(a[0])) - 1)]
 	int odd = rrange(rng, 0, 7) == 0; /* now and then a length transmitters get wrong */
 	switch (type) {
@@ -138,7 +139,7 @@ void ais_random_msg(struct ais_msg *m, int type, uint64_t *rng, int flags)
 				m->data[k] = (uint8_t)rbits(rng, 8);
 			if (m->data_bits & 7)
 				m->data[(m->data_bits - 1) / 8] &=
-					(uint8_t)(0xff << (8 - (m->data_bits & 7)));
+				    (uint8_t)(0xff << (8 - (m->data_bits & 7)));
 			break;
 		}
 		default:
@@ -147,7 +148,8 @@ void ais_random_msg(struct ais_msg *m, int type, uint64_t *rng, int flags)
 	}
 	if (type == 5 && m->bitlen && m->bitlen < 422) { /* the last character is cut */
 		m->destination[19] = '\0';
-		for (int n = 18; n >= 0 && m->destination[n] == ' ' && !(flags & AIS_GEN_MESSY); n--)
+		for (int n = 18; n >= 0 && m->destination[n] == ' ' && !(flags & AIS_GEN_MESSY);
+		     n--)
 			m->destination[n] = '\0';
 	}
 	/* fields the chosen length leaves out are not on the air */
@@ -160,8 +162,8 @@ void ais_random_msg(struct ais_msg *m, int type, uint64_t *rng, int flags)
 			if ((f->flags & AF_TRUNC) && f->start < m->bitlen &&
 			    f->start + f->width > m->bitlen) /* only the bits there are */
 				*v = (int32_t)((uint32_t)*v >> (f->start + f->width - m->bitlen));
-			else if (!(f->flags & AF_FROM_END) &&
-				 (f->start + f->width > m->bitlen || (f->need && m->bitlen < f->need)))
+			else if (!(f->flags & AF_FROM_END) && (f->start + f->width > m->bitlen ||
+			                                       (f->need && m->bitlen < f->need)))
 				*v = 0;
 		}
 	if (type == 24 && m->partno == 1) {

@@ -5,9 +5,9 @@
 #include "../core/core.h"
 #include "ais_int.h"
 
-#define SLOTS 16         /* multi-sentence messages in flight */
-#define SLOT_CHARS 512   /* armoured characters of one message */
-#define T24_QUEUE 8      /* part A names remembered for pairing (gpsd keeps 8 too) */
+#define SLOTS      16  /* multi-sentence messages in flight */
+#define SLOT_CHARS 512 /* armoured characters of one message */
+#define T24_QUEUE  8   /* part A names remembered for pairing (gpsd keeps 8 too) */
 
 struct slot {
 	int used;
@@ -38,22 +38,20 @@ struct ais_decoder {
 
 /* 6-bit de-armouring: character -> value, or 255 if not in the armouring. */
 static const uint8_t unarmour[256] = {
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	  0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,  15,
-	 16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,  28,  29,  30,  31,
-	 32,  33,  34,  35,  36,  37,  38,  39, 255, 255, 255, 255, 255, 255, 255, 255,
-	 40,  41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51,  52,  53,  54,  55,
-	 56,  57,  58,  59,  60,  61,  62,  63, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0,   1,   2,   3,   4,   5,   6,   7,   8,
+    9,   10,  11,  12,  13,  14,  15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,
+    28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  255, 255, 255, 255, 255, 255, 255,
+    255, 40,  41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51,  52,  53,  54,  55,  56,  57,
+    58,  59,  60,  61,  62,  63,  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255,
 };
 
 struct ais_decoder *ais_decoder_new(const struct ais_decoder_opts *opts)
@@ -177,9 +175,8 @@ static int drop_n(struct ais_decoder *d, int reason, int nfrag)
 	return -1 - reason;
 }
 
-static int decode_message(struct ais_decoder *d, const char *chars, int nchars, int fill,
-			  int nfrag, struct ais_msg *out, char channel, int own,
-			  const struct tag *tag)
+static int decode_message(struct ais_decoder *d, const char *chars, int nchars, int fill, int nfrag,
+                          struct ais_msg *out, char channel, int own, const struct tag *tag)
 {
 	int nbits = nchars * 6 - fill;
 	if (nbits > AIS_MAX_BITS)
@@ -253,7 +250,8 @@ static void lose(struct ais_decoder *d, struct slot *s)
 static void expire(struct ais_decoder *d, int64_t now_ms)
 {
 	for (int i = 0; i < SLOTS; i++)
-		if (d->slots[i].used && now_ms - d->slots[i].started_ms > d->opts.fragment_timeout_ms)
+		if (d->slots[i].used &&
+		    now_ms - d->slots[i].started_ms > d->opts.fragment_timeout_ms)
 			lose(d, &d->slots[i]);
 }
 
@@ -269,7 +267,7 @@ static struct slot *find_slot(struct ais_decoder *d, const char *source, char ch
 }
 
 int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_t now_ms,
-		     struct ais_msg *out)
+                     struct ais_msg *out)
 {
 	const char *p = line, *end = line + len;
 	d->stats.sentences++;
@@ -291,8 +289,8 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 	}
 	/* !ttVDM,count,num,seqid,channel,payload,fill*hh */
 	if (end - p < 18 || p[0] != '!' || p[3] != 'V' || p[4] != 'D' ||
-	    (p[5] != 'M' && p[5] != 'O') || p[6] != ',' || p[1] < 'A' || p[1] > 'Z' ||
-	    p[2] < 'A' || p[2] > 'Z')
+	    (p[5] != 'M' && p[5] != 'O') || p[6] != ',' || p[1] < 'A' || p[1] > 'Z' || p[2] < 'A' ||
+	    p[2] > 'Z')
 		return drop(d, AIS_R_BAD_FORMAT);
 	const char *star = end - 3;
 	if (*star != '*')
@@ -328,7 +326,7 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 	if (fill > 5 || fill > nchars * 6 || (num < total && fill != 0))
 		return drop(d, AIS_R_BAD_FILL_BITS);
 	int64_t now = tag.time >= 0 ? tag.time * 1000 : now_ms;
-	if (total == 1) { /* checks the characters as it de-armours them */
+	if (total == 1) {                     /* checks the characters as it de-armours them */
 		if ((d->counter & 1023) == 0) /* parts waiting too long are counted lost */
 			expire(d, now);
 		return decode_message(d, payload, nchars, fill, 1, out, channel, own, &tag);

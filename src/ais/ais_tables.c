@@ -6,8 +6,9 @@
 #include "ais_int.h"
 
 const char ais_sixbit_chars[65] =
-	"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+    "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
 
+/* clang-format off */
 #define OFF(m) offsetof(struct ais_msg, m)
 #define SZ(m) sizeof(((struct ais_msg *)0)->m)
 #define ROW(key, m, s, w, kind, fmt, leg, flags, need) \
@@ -374,13 +375,15 @@ static const struct ais_layout l26[4] = {
 };
 static const struct ais_layout l27 = {27, 1, 96, 168, 96, 0, 1, t27, N(t27)};
 
+/* clang-format on */
+
 static int auxiliary_mmsi(int32_t mmsi)
 {
 	return mmsi / 10000000 == 98;
 }
 
-static const struct ais_layout *select_layout(int type, int partno, int addressed,
-					      int structured, int32_t mmsi)
+static const struct ais_layout *select_layout(int type, int partno, int addressed, int structured,
+                                              int32_t mmsi)
 {
 	switch (type) {
 	case 22:
@@ -407,16 +410,18 @@ const struct ais_layout *ais_layout_for_bits(const uint8_t *bits, int len, int32
 	int type = (int)ais_ubits(bits, 0, 6);
 	(void)len;
 	return select_layout(type, (int)ais_ubits(bits, 38, 2),
-			     type == 22 ? (int)ais_ubits(bits, 139, 1) : (int)ais_ubits(bits, 38, 1),
-			     (int)ais_ubits(bits, 39, 1), mmsi);
+	                     type == 22 ? (int)ais_ubits(bits, 139, 1)
+	                                : (int)ais_ubits(bits, 38, 1),
+	                     (int)ais_ubits(bits, 39, 1), mmsi);
 }
 
 const struct ais_layout *ais_layout_for_msg(const struct ais_msg *m)
 {
 	return select_layout(m->type, m->partno, m->addressed ? 1 : 0, m->structured ? 1 : 0,
-			     m->mmsi);
+	                     m->mmsi);
 }
 
+/* clang-format off */
 /* ---- legends, as gpsd prints them -------------------------------------------------- */
 
 static const char *const nav_legends[16] = {
@@ -474,6 +479,8 @@ static const char *const station_legends[16] = {
 	"Regional use and inland waterways", "Regional use and inland waterways",
 	"Regional use and inland waterways", RFU, RFU, RFU, RFU, RFU, RFU,
 };
+
+/* clang-format on */
 
 const char *ais_legend(int legend, int32_t v)
 {

@@ -80,7 +80,8 @@ static void cases_file_decodes_as_expected(void **state)
 				json[n - 2] = '\0'; /* without "\r\n" */
 			const char *got = n > 0 ? json : "(none)";
 			if (strcmp(got, want) != 0) {
-				printf("ais_cases.txt:%d:\n  want %s\n  got  %s\n", lineno, want, got);
+				printf("ais_cases.txt:%d:\n  want %s\n  got  %s\n", lineno, want,
+				       got);
 				failures++;
 			}
 		} else if (line[0] == '~') {
@@ -93,8 +94,11 @@ static void cases_file_decodes_as_expected(void **state)
 		} else if (line[0] == '-') {
 			expecting = 0;
 			if (rc >= 0 || strcmp(ais_reason_name(-1 - rc), want) != 0) {
-				printf("ais_cases.txt:%d: expected a drop for %s, got %s\n", lineno, want,
-				       rc == 1 ? "a message" : rc == 0 ? "nothing" : ais_reason_name(-1 - rc));
+				printf("ais_cases.txt:%d: expected a drop for %s, got %s\n", lineno,
+				       want,
+				       rc == 1   ? "a message"
+				       : rc == 0 ? "nothing"
+				                 : ais_reason_name(-1 - rc));
 				failures++;
 			}
 		} else if (line[0] == '?') {
@@ -117,7 +121,8 @@ static void cases_file_decodes_as_expected(void **state)
 			} else
 				fail_msg("ais_cases.txt:%d: unknown check %s", lineno, what);
 			if (strcmp(got, val) != 0) {
-				printf("ais_cases.txt:%d: %s: want %s, got %s\n", lineno, what, val, got);
+				printf("ais_cases.txt:%d: %s: want %s, got %s\n", lineno, what, val,
+				       got);
 				failures++;
 			}
 		} else if (strncmp(line, "@now ", 5) == 0) {
@@ -130,8 +135,8 @@ static void cases_file_decodes_as_expected(void **state)
 			assert_int_equal(sscanf(line + 7, "%63s %llu", name, &n), 2);
 			uint64_t got = stat_named(ais_decoder_stats(d), name);
 			if (got != n) {
-				printf("ais_cases.txt:%d: %s: want %llu, got %llu\n", lineno, name, n,
-				       (unsigned long long)got);
+				printf("ais_cases.txt:%d: %s: want %llu, got %llu\n", lineno, name,
+				       n, (unsigned long long)got);
 				failures++;
 			}
 		} else {
@@ -161,7 +166,7 @@ static void encode_then_decode_gives_every_type_back(void **state)
 			int nbits = ais_encode_bits(&m, bits);
 			assert_true(nbits >= 38);
 			assert_true(ais_nmea_write(bits, nbits, "AIVDM", 'B', i % 10, nmea,
-						   sizeof(nmea)) > 0);
+			                           sizeof(nmea)) > 0);
 			/* what the decoder adds */
 			m.bitlen = nbits;
 			m.channel = 'B';
@@ -178,14 +183,14 @@ static void encode_then_decode_gives_every_type_back(void **state)
 			ais_decoder_free(d);
 			if (rc != 1)
 				fail_msg("type %d: %s: %s", type, nmea,
-					 rc == 0 ? "no message" : ais_reason_name(-1 - rc));
+				         rc == 0 ? "no message" : ais_reason_name(-1 - rc));
 			if (memcmp(&m, &got, sizeof(m)) != 0) {
 				char a[AIS_JSON_MAX], b[AIS_JSON_MAX];
 				m.part = got.part = AIS_PART_AB; /* to print type 24 too */
 				ais_json_write(&m, 1, NULL, a, sizeof(a));
 				ais_json_write(&got, 1, NULL, b, sizeof(b));
-				fail_msg("type %d differs after a round trip\n%s  in:  %s  out: %s", type,
-					 nmea, a, b);
+				fail_msg("type %d differs after a round trip\n%s  in:  %s  out: %s",
+				         type, nmea, a, b);
 			}
 			checked++;
 		}
@@ -249,8 +254,8 @@ static void reassembly_table_evicts_the_oldest_when_full(void **state)
 		unsigned cs = 0;
 		for (char *p = body; *p; p++)
 			cs ^= (unsigned char)*p;
-		snprintf(first[i], sizeof(first[i]), "\\%s*%02X\\%.*s", body, cs, (int)(nl - nmea + 1),
-			 nmea);
+		snprintf(first[i], sizeof(first[i]), "\\%s*%02X\\%.*s", body, cs,
+		         (int)(nl - nmea + 1), nmea);
 		snprintf(second[i], sizeof(second[i]), "\\%s*%02X\\%s", body, cs, nl + 1);
 	}
 	struct ais_msg got;
@@ -372,14 +377,14 @@ static void json_formats_edge_values_as_gpsd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cases_file_decodes_as_expected),
-		cmocka_unit_test(encode_then_decode_gives_every_type_back),
-		cmocka_unit_test(type_24_part_b_takes_the_name_of_part_a),
-		cmocka_unit_test(reassembly_table_evicts_the_oldest_when_full),
-		cmocka_unit_test(a_waiting_part_times_out_under_single_sentence_traffic),
-		cmocka_unit_test(motion_gives_degrees_and_knots_or_not_available),
-		cmocka_unit_test(bits_read_signed_and_unsigned_across_bytes),
-		cmocka_unit_test(json_formats_edge_values_as_gpsd),
+	    cmocka_unit_test(cases_file_decodes_as_expected),
+	    cmocka_unit_test(encode_then_decode_gives_every_type_back),
+	    cmocka_unit_test(type_24_part_b_takes_the_name_of_part_a),
+	    cmocka_unit_test(reassembly_table_evicts_the_oldest_when_full),
+	    cmocka_unit_test(a_waiting_part_times_out_under_single_sentence_traffic),
+	    cmocka_unit_test(motion_gives_degrees_and_knots_or_not_available),
+	    cmocka_unit_test(bits_read_signed_and_unsigned_across_bytes),
+	    cmocka_unit_test(json_formats_edge_values_as_gpsd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
