@@ -130,9 +130,10 @@ const struct ais_stats *ais_decoder_stats(const struct ais_decoder *d);
 int ais_decode_bits(const uint8_t *bits, int len, struct ais_msg *out);
 
 /* Writes the gpsd JSON object of m (with "\r\n", as gpsdecode does) into buf of size cap,
- * NUL-terminated. raw: unscaled integers (gpsdecode -u). device: the "device" member (NULL:
- * none). Returns the length written, 0 when gpsd prints nothing for this message (a type 24
- * part that was not paired), or -1 if cap is too small (AIS_JSON_MAX is always enough). */
+ * NUL-terminated. raw: unscaled integers (gpsdecode -u). device: the "device" member (its
+ * first 128 bytes; NULL or "": none). Returns the length written, 0 when gpsd prints nothing
+ * for this message (a type 24 part that was not paired), or -1 if cap is below AIS_JSON_MAX
+ * (which always suffices) or the type is unknown. */
 #define AIS_JSON_MAX 2048
 int ais_json_write(const struct ais_msg *m, int raw, const char *device, char *buf, size_t cap);
 

@@ -272,7 +272,7 @@ int ais_json_write(const struct ais_msg *m, int raw, const char *device, char *b
 	PUTS(&o, "{\"class\":\"AIS\"");
 	if (device && device[0]) {
 		PUTS(&o, ",\"device\":\"");
-		put_str(&o, device, 256);
+		put_str(&o, device, 128); /* at most 768 bytes: the rest always fits */
 		*o.p++ = '"';
 	}
 	PUTS(&o, ",\"type\":");

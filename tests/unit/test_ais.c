@@ -372,6 +372,16 @@ static void json_formats_edge_values_as_gpsd(void **state)
 	assert_int_equal(ais_json_write(&m, 0, NULL, json, 100), -1);
 	m.type = 0;
 	assert_int_equal(ais_json_write(&m, 0, NULL, json, sizeof(json)), -1);
+	/* the longest there is: a type 14 of escaped quotes, a device of control characters */
+	m.type = 14;
+	memset(m.text, '"', sizeof(m.text) - 1);
+	m.text[sizeof(m.text) - 1] = '\0';
+	char device[300];
+	memset(device, 1, sizeof(device) - 1);
+	device[sizeof(device) - 1] = '\0';
+	int n = ais_json_write(&m, 0, device, json, sizeof(json));
+	assert_true(n > 1000 && n < AIS_JSON_MAX);
+	assert_int_equal((int)strlen(json), n);
 }
 
 int main(void)
