@@ -15,6 +15,7 @@
 #include "../access/access.h"
 #include "../access/access_demo.h"
 #include "../level/level.h"
+#include "../sensors/sensors.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
@@ -56,17 +57,27 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct sensors *sens = NULL;
+	if (sensors_open(s, cfg, &sens, &err) < 0) {
+		fprintf(stderr, "portguard %s: sensors: %s\n", cmdname, err.msg);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
-	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0) {
+	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
+	    sensors_register_routes(sens) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
 	}
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -94,9 +105,12 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	sigwait(&set, &sig);
 	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	access_sim_stop(sim);
+	/* no more MQTT messages taken; those taken are committed */
+	sensors_stop_ingest(sens);
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
+	sensors_close(sens);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;
