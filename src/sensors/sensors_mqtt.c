@@ -15,8 +15,9 @@
 
 #include "sensors_int.h"
 
-#define MQTT_MAX_PENDING 20000
+#define MQTT_MAX_PENDING 512
 #define MQTT_BACKOFF_MIN_MS 250
+#define DISCONNECT_GRACE_MS 150
 #define MQTT_BACKOFF_MAX_MS 30000
 
 struct pending {
@@ -44,6 +45,7 @@ struct sensors_mqtt {
 	int stopping;
 
 	int connected;
+	int disconnecting; /* our DISCONNECT is sent: what still arrives is not acked */
 	uint64_t connects, received;
 };
 
@@ -185,6 +187,9 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 {
 	(void)mosq;
 	struct sensors_mqtt *q = obj;
+	/* after our DISCONNECT the broker takes no PUBACK: it sends this again next session */
+	if (q->disconnecting)
+		return;
 	__atomic_add_fetch(&q->received, 1, __ATOMIC_RELAXED);
 	struct pending *p = pg_calloc(1, sizeof(*p));
 	p->in.source = SOURCE_MQTT;
@@ -252,9 +257,21 @@ static void *client_main(void *arg)
 		}
 	}
 	if (have_socket) {
+		/* the acknowledgements of every message taken go out before DISCONNECT (else the
+		 * broker sends those messages again next session); nothing more is read */
+		q->disconnecting = 1;
+		for (int i = 0; i < 100 && mosquitto_want_write(q->mosq); i++)
+			if (mosquitto_loop_write(q->mosq, 1) != MOSQ_ERR_SUCCESS)
+				break;
+		/* libmosquitto closes the socket right after DISCONNECT; messages the broker sent
+		 * meanwhile are unread then, so the close is a TCP reset, which can make the broker
+		 * drop our last acknowledgements unread (it would send those messages again: QoS 1
+		 * duplicates, not losses). A moment for the broker to read them first. */
+		sleep_ms(DISCONNECT_GRACE_MS);
 		mosquitto_disconnect(q->mosq);
-		for (int i = 0; i < 10 && mosquitto_loop(q->mosq, 20, 1) == MOSQ_ERR_SUCCESS; i++)
-			;
+		for (int i = 0; i < 100 && mosquitto_want_write(q->mosq); i++)
+			if (mosquitto_loop_write(q->mosq, 1) != MOSQ_ERR_SUCCESS)
+				break;
 	}
 	return NULL;
 }

@@ -480,6 +480,32 @@ static void api_camera_create(struct http_req *req) { change(req, CAMERA, 0, 0);
 static void api_camera_update(struct http_req *req) { change(req, CAMERA, 1, 0); }
 static void api_camera_delete(struct http_req *req) { change(req, CAMERA, 1, 1); }
 
+static int history_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
+{
+	struct list_ctx *c = vctx;
+	json_t *rows = NULL;
+	int rc = one_row(tx, SENSOR, c->id, &c->out, err);
+	json_decref(c->out);
+	c->out = NULL;
+	if (rc == 0)
+		rc = store_query_json(tx, &rows, err,
+				      "SELECT id, at, data AS data_json FROM events WHERE topic = "
+				      "'sensors' AND json_extract(data, '$.sensor_id') = ?3 AND id > ?1 "
+				      "ORDER BY json_extract(data, '$.sensor_id'), id LIMIT ?2",
+				      "iii", c->after, (int64_t)c->limit, c->id);
+	if (rc == 0)
+		c->out = store_page(rows, c->limit, "id");
+	return rc;
+}
+
+static void api_sensor_history(struct http_req *req)
+{
+	struct list_ctx c = {.what = SENSOR};
+	if (http_param_id(req, 0, &c.id) < 0 || http_page_args(req, &c.limit, &c.after) < 0)
+		return;
+	read_answer(req, &c, history_tx);
+}
+
 static void api_kinds(struct http_req *req)
 {
 	json_t *a = json_array();
@@ -538,6 +564,9 @@ static const struct http_route routes[] = {
 	 "Change a sensor (null clears an optional field)", sensor_patch_body, 200, "sensor", NULL},
 	{"DELETE", "/api/v1/sensors/{id}", SENSORS_ADMIN, api_sensor_delete, "Remove a sensor", NULL,
 	 204, NULL, NULL},
+	{"GET", "/api/v1/sensors/{id}/events", SENSORS_READ, api_sensor_history,
+	 "The sensor's events (messages, offline, online), oldest first", NULL, 200,
+	 "{items: [{id, at, data}], next}", "limit,after"},
 	{"GET", "/api/v1/sensor-kinds", SENSORS_READ, api_kinds,
 	 "The sensor kinds, in words, with the default unit of measured kinds", NULL, 200,
 	 "{items: [{kind, words, unit}]}", NULL},

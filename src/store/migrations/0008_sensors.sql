@@ -44,3 +44,6 @@ CREATE TABLE cameras (
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
 );
+
+-- A sensor's history (GET /api/v1/sensors/{id}/events) without scanning every event.
+CREATE INDEX events_sensor ON events(json_extract(data, '$.sensor_id'), id) WHERE topic = 'sensors';
