@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort, tempDir, removeTempDir } from './daemon.mjs';
 
@@ -43,6 +44,8 @@ export class Broker {
     fs.writeFileSync(conf, [
       `listener ${this.port} 127.0.0.1`,
       'allow_anonymous true',
+      // as root mosquitto would become user mosquitto, who cannot write our temp dir
+      `user ${os.userInfo().username}`,
       'persistence true',
       `persistence_location ${this.dir}/`,
       'max_queued_messages 0',
