@@ -18,7 +18,7 @@
 
 #include "sensors_int.h"
 
-#define MQTT_MAX_PENDING 512
+#define MQTT_MAX_PENDING 128
 #define MQTT_BACKOFF_MIN_MS 250
 #define DISCONNECT_GRACE_MS 150
 #define READ_BURST 1024
