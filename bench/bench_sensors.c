@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 			t_commit = pg_mono_us();
 			break;
 		}
-		usleep(5000);
+		usleep(20000); /* a scrape costs the daemon too */
 	}
 	/* wait until every value came back on the first topic, or 60 s without progress */
 	int last = -1;
