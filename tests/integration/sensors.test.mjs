@@ -367,3 +367,19 @@ test('MQTT: kill -9 in the middle of a stream loses at most the last commit wind
   // sensors_mqtt.c) plus the message in hand
   assert.ok(r.lost <= 129, `lost ${r.lost}: more than the commit window can hold`);
 });
+
+test('MQTT: portguard reconnects with back-off when the broker restarts, and ingestion goes on', async () => {
+  const s = await post('/api/v1/sensors', { name: 'pir-rc1', kind: 'pir' });
+  const connects = async () => {
+    const m = (await d.api('GET', '/metrics')).text.match(/^portguard_mqtt_connects_total (\d+)$/m);
+    return m ? Number(m[1]) : 0;
+  };
+  const before = await connects();
+  await broker.stop();
+  await waitFor('the connection lost', async () => /portguard_mqtt_connected 0/.test((await d.api('GET', '/metrics')).text));
+  await broker.start();
+  await waitFor('a new connection', async () => (await connects()) > before, 15_000);
+  await broker.publishOne('portguard/sensors/pir-rc1/event', '{"state":"alarm"}');
+  await waitFor('the event after the restart', async () => (await history(d, s.id, tok.admin)).length === 1);
+  assert.match(d.log, /MQTT connection to 127\.0\.0\.1:\d+ lost/);
+});
