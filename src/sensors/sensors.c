@@ -32,11 +32,18 @@ void sensors_count(struct sensors *m, enum sensor_source src, enum sensor_result
 	}
 	pthread_mutex_unlock(&m->lock);
 	if (log) {
-		char ref_safe[72];
+		/* device text: valid UTF-8 and no control characters (one log line each) */
+		char ref_safe[72], msg_safe[300];
 		pg_strlcpy(ref_safe, ref ? ref : "?", sizeof(ref_safe));
+		pg_strlcpy(msg_safe, msg ? msg : "", sizeof(msg_safe));
+		for (char *p = ref_safe; *p; p++)
+			*p = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
+		for (char *p = msg_safe; *p; p++)
+			*p = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
 		pg_utf8_sanitize(ref_safe);
+		pg_utf8_sanitize(msg_safe);
 		pg_warn("sensors: %s message for '%s' refused (%s): %s%s", sensors_source_name(src),
-			ref_safe, sensors_result_name(r), msg ? msg : "",
+			ref_safe, sensors_result_name(r), msg_safe,
 			more ? " (and more refusals not logged)" : "");
 	}
 }
