@@ -25,7 +25,7 @@
 
 #define MAX_TOPICS 4
 
-static int64_t *sent_us;  /* publish time of value i */
+static int64_t *sent_us; /* publish time of value i */
 static int64_t *seen_us[MAX_TOPICS];
 static int n_msgs;
 static char topics[MAX_TOPICS][32];
@@ -113,9 +113,9 @@ static int sse_open(int port, const char *token, const char *topic_list)
 	}
 	char req[1024];
 	int len = snprintf(req, sizeof(req),
-			   "GET /api/v1/events?topics=%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-			   "Accept: text/event-stream\r\nAuthorization: Bearer %s\r\n\r\n",
-			   topic_list, token);
+	                   "GET /api/v1/events?topics=%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	                   "Accept: text/event-stream\r\nAuthorization: Bearer %s\r\n\r\n",
+	                   topic_list, token);
 	if (write(fd, req, (size_t)len) != len) {
 		perror("bench_sensors: write");
 		exit(1);
@@ -140,10 +140,12 @@ static long accepted_now(int port)
 		static char buf[1 << 20];
 		size_t len = 0;
 		ssize_t n;
-		while (len + 1 < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		while (len + 1 < sizeof(buf) &&
+		       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 			len += (size_t)n;
 		buf[len] = '\0';
-		const char *key = "portguard_sensor_messages_total{source=\"mqtt\",result=\"accepted\"} ";
+		const char *key =
+		    "portguard_sensor_messages_total{source=\"mqtt\",result=\"accepted\"} ";
 		const char *p = strstr(buf, key);
 		if (p)
 			v = strtol(p + strlen(key), NULL, 10);
@@ -161,13 +163,15 @@ static int cmp64(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	if (argc < 7) {
-		fprintf(stderr, "usage: bench_sensors HTTP_PORT TOKEN MQTT_PORT SENSOR N RATE [TOPICS]\n");
+		fprintf(stderr,
+		        "usage: bench_sensors HTTP_PORT TOKEN MQTT_PORT SENSOR N RATE [TOPICS]\n");
 		return 2;
 	}
 	int64_t http_port, mqtt_port, n, rate;
 	if (pg_parse_i64(argv[1], 1, 65535, &http_port) < 0 ||
 	    pg_parse_i64(argv[3], 1, 65535, &mqtt_port) < 0 ||
-	    pg_parse_i64(argv[5], 1, 10000000, &n) < 0 || pg_parse_i64(argv[6], 0, 10000000, &rate) < 0) {
+	    pg_parse_i64(argv[5], 1, 10000000, &n) < 0 ||
+	    pg_parse_i64(argv[6], 0, 10000000, &rate) < 0) {
 		fprintf(stderr, "bench_sensors: bad arguments\n");
 		return 2;
 	}
@@ -185,7 +189,8 @@ int main(int argc, char **argv)
 	for (int t = 0; t < n_topics; t++)
 		seen_us[t] = calloc((size_t)n, sizeof(int64_t));
 
-	struct sse_args sa = {(int)http_port, argv[2], sse_open((int)http_port, argv[2], topic_list)};
+	struct sse_args sa = {(int)http_port, argv[2],
+	                      sse_open((int)http_port, argv[2], topic_list)};
 	pthread_t th;
 	pthread_create(&th, NULL, sse_main, &sa);
 	usleep(200 * 1000); /* the stream's head */
@@ -209,11 +214,13 @@ int main(int argc, char **argv)
 			if (due > now)
 				usleep((useconds_t)(due - now));
 		}
-		int len = snprintf(payload, sizeof(payload), "{\"state\":\"alarm\",\"value\":%d}", i);
+		int len =
+		    snprintf(payload, sizeof(payload), "{\"state\":\"alarm\",\"value\":%d}", i);
 		sent_us[i] = pg_mono_us();
 		int rc;
 		while ((rc = mosquitto_publish(m, NULL, topic, len, payload, 1, false)) ==
-		       MOSQ_ERR_OVERSIZE_PACKET || rc == MOSQ_ERR_NOMEM)
+		           MOSQ_ERR_OVERSIZE_PACKET ||
+		       rc == MOSQ_ERR_NOMEM)
 			usleep(100);
 	}
 	int64_t t_pub = pg_mono_us();
@@ -270,8 +277,10 @@ int main(int argc, char **argv)
 			printf("topic %s: %d events\n", topics[t], k);
 		if (k) {
 			qsort(lat, (size_t)k, sizeof(int64_t), cmp64);
-			printf("  latency publish -> stream: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-			       lat[k / 2] / 1000.0, lat[(size_t)(k * 0.99)] / 1000.0, lat[k - 1] / 1000.0);
+			printf(
+			    "  latency publish -> stream: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+			    lat[k / 2] / 1000.0, lat[(size_t)(k * 0.99)] / 1000.0,
+			    lat[k - 1] / 1000.0);
 		}
 		free(lat);
 	}

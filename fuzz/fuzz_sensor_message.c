@@ -38,11 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(m.state >= 0 || m.has_value);
 		FUZZ_CHECK(!m.has_value || isfinite(m.value));
 		FUZZ_CHECK(m.at_ms == 0 || (m.at_ms <= NOW + SENSORS_AT_FUTURE_MS &&
-					    m.at_ms >= NOW - SENSORS_AT_PAST_MS));
+		                            m.at_ms >= NOW - SENSORS_AT_PAST_MS));
 		static const struct sensor_conf confs[] = {
-			{.kind = "water_level", .has_high = 1, .high = 1.5, .has_low = 1, .low = -1},
-			{.kind = "fence_intrusion"},
-			{.kind = "nonsense", .unit = "u", .has_high = 1, .high = 0},
+		    {.kind = "water_level", .has_high = 1, .high = 1.5, .has_low = 1, .low = -1},
+		    {.kind = "fence_intrusion"},
+		    {.kind = "nonsense", .unit = "u", .has_high = 1, .high = 0},
 		};
 		for (size_t i = 0; i < sizeof(confs) / sizeof(confs[0]); i++) {
 			int st = -7;
@@ -65,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0)
 		FUZZ_CHECK(at == INT64_C(0x5a5a5a5a5a5a5a5a) && why != SR_ACCEPTED);
 	else
-		FUZZ_CHECK(at == 0 || (at <= NOW + SENSORS_AT_FUTURE_MS && at >= NOW - SENSORS_AT_PAST_MS));
+		FUZZ_CHECK(at == 0 ||
+		           (at <= NOW + SENSORS_AT_FUTURE_MS && at >= NOW - SENSORS_AT_PAST_MS));
 	return 0;
 }

@@ -18,7 +18,7 @@ static int setup(void **state)
 }
 
 static int parse(const char *text, struct sensor_msg *m, enum sensor_result *why,
-		 struct pg_err *err)
+                 struct pg_err *err)
 {
 	return sensors_msg_parse(text, strlen(text), NOW, m, why, err);
 }
@@ -29,9 +29,10 @@ static void a_good_message_parses_with_state_value_and_time(void **state)
 	struct sensor_msg m;
 	enum sensor_result why = SR_ACCEPTED;
 	struct pg_err err = {0};
-	assert_int_equal(parse("{\"state\":\"alarm\",\"value\":1.25,\"at\":\"2026-11-26T00:00:00Z\"}",
-			       &m, &why, &err),
-			 0);
+	assert_int_equal(
+	    parse("{\"state\":\"alarm\",\"value\":1.25,\"at\":\"2026-11-26T00:00:00Z\"}", &m, &why,
+	          &err),
+	    0);
 	assert_int_equal(m.state, SENSOR_ALARM);
 	assert_true(m.has_value);
 	assert_true(fabs(m.value - 1.25) < 1e-9);
@@ -56,23 +57,23 @@ static void bad_messages_are_refused_with_the_reason_and_field(void **state)
 		enum sensor_result why;
 		const char *field;
 	} cases[] = {
-		{"", SR_MALFORMED, ""},
-		{"{\"state\":\"alarm\"", SR_MALFORMED, ""},
-		{"[\"alarm\"]", SR_MALFORMED, ""},
-		{"\"alarm\"", SR_MALFORMED, ""},
-		{"{\"state\":\"alarm\",\"state\":\"normal\"}", SR_MALFORMED, ""},
-		{"{\"state\":1}", SR_MALFORMED, "state"},
-		{"{\"state\":\"ALARM\"}", SR_UNKNOWN_STATE, "state"},
-		{"{\"state\":\"open\"}", SR_UNKNOWN_STATE, "state"},
-		{"{}", SR_NO_STATE, "state"},
-		{"{\"at\":\"2026-11-26T00:00:00Z\"}", SR_NO_STATE, "state"},
-		{"{\"state\":\"alarm\",\"value\":\"high\"}", SR_MALFORMED, "value"},
-		{"{\"state\":\"alarm\",\"value\":1e13}", SR_BAD_VALUE, "value"},
-		{"{\"state\":\"alarm\",\"at\":\"yesterday\"}", SR_BAD_TIME, "at"},
-		{"{\"state\":\"alarm\",\"at\":12}", SR_MALFORMED, "at"},
-		{"{\"state\":\"alarm\",\"at\":\"2026-12-30T00:00:00Z\"}", SR_BAD_TIME, "at"},
-		{"{\"state\":\"alarm\",\"at\":\"2026-10-01T00:00:00Z\"}", SR_BAD_TIME, "at"},
-		{"{\"state\":\"alarm\",\"battery\":80}", SR_MALFORMED, "battery"},
+	    {"", SR_MALFORMED, ""},
+	    {"{\"state\":\"alarm\"", SR_MALFORMED, ""},
+	    {"[\"alarm\"]", SR_MALFORMED, ""},
+	    {"\"alarm\"", SR_MALFORMED, ""},
+	    {"{\"state\":\"alarm\",\"state\":\"normal\"}", SR_MALFORMED, ""},
+	    {"{\"state\":1}", SR_MALFORMED, "state"},
+	    {"{\"state\":\"ALARM\"}", SR_UNKNOWN_STATE, "state"},
+	    {"{\"state\":\"open\"}", SR_UNKNOWN_STATE, "state"},
+	    {"{}", SR_NO_STATE, "state"},
+	    {"{\"at\":\"2026-11-26T00:00:00Z\"}", SR_NO_STATE, "state"},
+	    {"{\"state\":\"alarm\",\"value\":\"high\"}", SR_MALFORMED, "value"},
+	    {"{\"state\":\"alarm\",\"value\":1e13}", SR_BAD_VALUE, "value"},
+	    {"{\"state\":\"alarm\",\"at\":\"yesterday\"}", SR_BAD_TIME, "at"},
+	    {"{\"state\":\"alarm\",\"at\":12}", SR_MALFORMED, "at"},
+	    {"{\"state\":\"alarm\",\"at\":\"2026-12-30T00:00:00Z\"}", SR_BAD_TIME, "at"},
+	    {"{\"state\":\"alarm\",\"at\":\"2026-10-01T00:00:00Z\"}", SR_BAD_TIME, "at"},
+	    {"{\"state\":\"alarm\",\"battery\":80}", SR_MALFORMED, "battery"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sensor_msg m = {.state = 99};
@@ -82,8 +83,9 @@ static void bad_messages_are_refused_with_the_reason_and_field(void **state)
 		if (rc >= 0 || why != cases[i].why || strcmp(err.field, cases[i].field) != 0 ||
 		    !err.msg[0] || m.state != 99)
 			fail_msg("%s: rc %d, why %s (want %s), field '%s' (want '%s'), msg '%s'",
-				 cases[i].text, rc, sensors_result_name(why),
-				 sensors_result_name(cases[i].why), err.field, cases[i].field, err.msg);
+			         cases[i].text, rc, sensors_result_name(why),
+			         sensors_result_name(cases[i].why), err.field, cases[i].field,
+			         err.msg);
 	}
 	char big[SENSORS_MSG_MAX + 10];
 	memset(big, ' ', sizeof(big));
@@ -118,8 +120,8 @@ static void heartbeats_are_empty_or_carry_only_a_time(void **state)
 static void thresholds_decide_the_state_and_say_why(void **state)
 {
 	(void)state;
-	struct sensor_conf tide = {.kind = "water_level", .has_high = 1, .high = 1.5,
-				   .has_low = 1, .low = -0.5};
+	struct sensor_conf tide = {
+	    .kind = "water_level", .has_high = 1, .high = 1.5, .has_low = 1, .low = -0.5};
 	struct sensor_msg m = {.state = -1, .has_value = 1, .value = 1.8};
 	int st = -1;
 	char reason[200];
@@ -132,7 +134,7 @@ static void thresholds_decide_the_state_and_say_why(void **state)
 	sensors_decide(&tide, &m, &st, reason, sizeof(reason), &why, &err);
 	assert_int_equal(st, SENSOR_ALARM);
 	assert_string_equal(reason, "water level -0.70 m below the threshold -0.50 m");
-	m.value = 1.5; /* on the threshold is not over it */
+	m.value = 1.5;          /* on the threshold is not over it */
 	m.state = SENSOR_ALARM; /* the value decides, not the device */
 	sensors_decide(&tide, &m, &st, reason, sizeof(reason), &why, &err);
 	assert_int_equal(st, SENSOR_NORMAL);
@@ -156,7 +158,7 @@ static void thresholds_decide_the_state_and_say_why(void **state)
 	assert_int_equal(st, SENSOR_ALARM);
 	f.state = -1;
 	assert_int_equal(sensors_decide(&fence, &f, &st, reason, sizeof(reason), &why, &err),
-			 PG_EINVAL);
+	                 PG_EINVAL);
 	assert_int_equal(why, SR_NO_STATE);
 }
 
@@ -190,18 +192,21 @@ static void a_sensor_is_overdue_after_twice_its_interval(void **state)
 static int add_sensor(struct store_tx *tx, void *ctx, struct pg_err *err)
 {
 	(void)ctx;
-	int rc = store_exec(tx, err,
-			    "INSERT INTO sensors(id, name, kind, heartbeat_s, threshold_high, unit, "
-			    "created_ms, created_at, updated_at) VALUES (1, 'tide-1', 'water_level', 10, "
-			    "1.5, NULL, ?1, 'x', 'x'), (2, 'door-1', 'door_contact', NULL, NULL, NULL, "
-			    "?1, 'x', 'x')",
-			    "i", NOW - 60000);
+	int rc = store_exec(
+	    tx, err,
+	    "INSERT INTO sensors(id, name, kind, heartbeat_s, threshold_high, unit, "
+	    "created_ms, created_at, updated_at) VALUES (1, 'tide-1', 'water_level', 10, "
+	    "1.5, NULL, ?1, 'x', 'x'), (2, 'door-1', 'door_contact', NULL, NULL, NULL, "
+	    "?1, 'x', 'x')",
+	    "i", NOW - 60000);
 	if (rc == 0)
-		rc = store_exec(tx, err,
-				"INSERT INTO tokens(id, name, role, token_hash, created_by, created_at) "
-				"VALUES (7, 'dev', 'device', 'h', 'admin', 'x')",
-				"");
-	return rc == 0 ? store_exec(tx, err, "UPDATE sensors SET token_id = 7 WHERE id = 2", "") : rc;
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO tokens(id, name, role, token_hash, created_by, created_at) "
+		    "VALUES (7, 'dev', 'device', 'h', 'admin', 'x')",
+		    "");
+	return rc == 0 ? store_exec(tx, err, "UPDATE sensors SET token_id = 7 WHERE id = 2", "")
+	               : rc;
 }
 
 struct ingest {
@@ -218,7 +223,7 @@ static int ingest_tx(struct store_tx *tx, void *ctx, struct pg_err *err)
 }
 
 static int ingest(struct fixture *f, struct ingest *c, const char *ref, const char *text,
-		  int heartbeat, int64_t token, int64_t received, struct pg_err *err)
+                  int heartbeat, int64_t token, int64_t received, struct pg_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->in.source = SOURCE_MQTT;
@@ -226,9 +231,10 @@ static int ingest(struct fixture *f, struct ingest *c, const char *ref, const ch
 	c->in.token_id = token;
 	c->in.received_ms = received;
 	pg_strlcpy(c->in.ref, ref, sizeof(c->in.ref));
-	int rc = heartbeat ? sensors_heartbeat_parse(text, strlen(text), received, &c->in.msg.at_ms,
-						     &c->why, err)
-			   : sensors_msg_parse(text, strlen(text), received, &c->in.msg, &c->why, err);
+	int rc = heartbeat
+	             ? sensors_heartbeat_parse(text, strlen(text), received, &c->in.msg.at_ms,
+	                                       &c->why, err)
+	             : sensors_msg_parse(text, strlen(text), received, &c->in.msg, &c->why, err);
 	return rc < 0 ? rc : store_write(f->s, ingest_tx, c, err);
 }
 
@@ -275,9 +281,10 @@ static void an_accepted_message_is_one_event_with_the_contract_shape(void **stat
 	assert_true(json_is_null(json_object_get(e, "previous")));
 	assert_string_equal(json_string_value(json_object_get(e, "unit")), "m");
 	assert_string_equal(json_string_value(json_object_get(e, "reason")),
-			    "water level 1.80 m above the threshold 1.50 m");
+	                    "water level 1.80 m above the threshold 1.50 m");
 	assert_string_equal(json_string_value(json_object_get(e, "source")), "mqtt");
-	for (const char *k = "zone_id\0reader_id\0lat\0lon\0at\0received\0value\0"; *k; k += strlen(k) + 1)
+	for (const char *k = "zone_id\0reader_id\0lat\0lon\0at\0received\0value\0"; *k;
+	     k += strlen(k) + 1)
 		if (!json_object_get(e, k))
 			fail_msg("the event has no %s", k);
 	json_decref(e);
@@ -303,21 +310,21 @@ static void refusals_change_nothing_and_tokens_bind_to_their_sensor(void **state
 	assert_int_equal(store_write(f->s, add_sensor, NULL, &err), 0);
 	struct ingest c;
 	assert_int_equal(ingest(f, &c, "ghost", "{\"state\":\"alarm\"}", 0, 0, NOW, &err),
-			 PG_ENOTFOUND);
+	                 PG_ENOTFOUND);
 	assert_int_equal(c.why, SR_UNKNOWN_SENSOR);
 	assert_int_equal(ingest(f, &c, "999", "{\"state\":\"alarm\"}", 0, 0, NOW, &err),
-			 PG_ENOTFOUND);
+	                 PG_ENOTFOUND);
 	/* door-1 has no thresholds: a value alone decides nothing */
 	assert_int_equal(ingest(f, &c, "door-1", "{\"value\":1}", 0, 0, NOW, &err), PG_EINVAL);
 	assert_int_equal(c.why, SR_NO_STATE);
 	/* door-1 is bound to token 7 */
 	assert_int_equal(ingest(f, &c, "door-1", "{\"state\":\"alarm\"}", 0, 8, NOW, &err),
-			 PG_EDENIED);
+	                 PG_EDENIED);
 	assert_int_equal(c.why, SR_NOT_ALLOWED);
 	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE topic = 'sensors'"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM sensors WHERE state IS NOT NULL OR "
-				  "last_seen_ms IS NOT NULL"),
-			 0);
+	                          "last_seen_ms IS NOT NULL"),
+	                 0);
 	assert_int_equal(ingest(f, &c, "door-1", "{\"state\":\"alarm\"}", 0, 7, NOW, &err), 0);
 	json_decref(c.event);
 	assert_int_equal(ingest(f, &c, "door-1", "{\"state\":\"alarm\"}", 0, 0, NOW, &err), 0);
@@ -351,20 +358,22 @@ static void supervision_raises_offline_once_and_a_heartbeat_brings_it_back(void 
 	s.now = NOW + 60000;
 	assert_int_equal(store_write(f->s, sup_tx, &s, &err), 0);
 	assert_int_equal(s.n, 0); /* once per outage */
-	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE json_extract(data, '$.action') "
-				  "= 'offline' AND json_extract(data, '$.reason') = 'no heartbeat "
-				  "for 21 s (expected every 10 s)' AND json_extract(data, "
-				  "'$.interval_s') = 10"),
-			 1);
+	assert_int_equal(count(f,
+	                       "SELECT count(*) FROM events WHERE json_extract(data, '$.action') "
+	                       "= 'offline' AND json_extract(data, '$.reason') = 'no heartbeat "
+	                       "for 21 s (expected every 10 s)' AND json_extract(data, "
+	                       "'$.interval_s') = 10"),
+	                 1);
 	assert_int_equal(count(f, "SELECT offline FROM sensors WHERE id = 1"), 1);
 	/* door-1 is not supervised */
 	assert_int_equal(count(f, "SELECT offline FROM sensors WHERE id = 2"), 0);
 
 	assert_int_equal(ingest(f, &c, "tide-1", "", 1, 0, NOW + 331000, &err), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE json_extract(data, '$.action') "
-				  "= 'online' AND json_extract(data, '$.reason') = 'heartbeat again "
-				  "after 310 s offline'"),
-			 1);
+	assert_int_equal(count(f,
+	                       "SELECT count(*) FROM events WHERE json_extract(data, '$.action') "
+	                       "= 'online' AND json_extract(data, '$.reason') = 'heartbeat again "
+	                       "after 310 s offline'"),
+	                 1);
 	assert_int_equal(count(f, "SELECT offline FROM sensors WHERE id = 1"), 0);
 	/* a second outage is a second offline */
 	s.now = NOW + 352000;
@@ -375,18 +384,18 @@ static void supervision_raises_offline_once_and_a_heartbeat_brings_it_back(void 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_good_message_parses_with_state_value_and_time),
-		cmocka_unit_test(bad_messages_are_refused_with_the_reason_and_field),
-		cmocka_unit_test(heartbeats_are_empty_or_carry_only_a_time),
-		cmocka_unit_test(thresholds_decide_the_state_and_say_why),
-		cmocka_unit_test(a_sensor_is_overdue_after_twice_its_interval),
-		cmocka_unit_test_setup_teardown(an_accepted_message_is_one_event_with_the_contract_shape,
-						setup, unit_teardown),
-		cmocka_unit_test_setup_teardown(refusals_change_nothing_and_tokens_bind_to_their_sensor,
-						setup, unit_teardown),
-		cmocka_unit_test_setup_teardown(
-			supervision_raises_offline_once_and_a_heartbeat_brings_it_back, setup,
-			unit_teardown),
+	    cmocka_unit_test(a_good_message_parses_with_state_value_and_time),
+	    cmocka_unit_test(bad_messages_are_refused_with_the_reason_and_field),
+	    cmocka_unit_test(heartbeats_are_empty_or_carry_only_a_time),
+	    cmocka_unit_test(thresholds_decide_the_state_and_say_why),
+	    cmocka_unit_test(a_sensor_is_overdue_after_twice_its_interval),
+	    cmocka_unit_test_setup_teardown(
+	        an_accepted_message_is_one_event_with_the_contract_shape, setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(refusals_change_nothing_and_tokens_bind_to_their_sensor,
+	                                    setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        supervision_raises_offline_once_and_a_heartbeat_brings_it_back, setup,
+	        unit_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
