@@ -268,8 +268,9 @@ static void *client_main(void *arg)
 	int backoff = MQTT_BACKOFF_MIN_MS, have_socket = 0, first = 1;
 	while (!__atomic_load_n(&q->stopping, __ATOMIC_SEQ_CST)) {
 		if (!have_socket) {
-			int rc = first ? mosquitto_connect(q->mosq, q->host, q->port, q->keepalive)
-			               : mosquitto_reconnect(q->mosq);
+			/* non-blocking: an unreachable broker must not hold up a stop */
+			int rc = first ? mosquitto_connect_async(q->mosq, q->host, q->port, q->keepalive)
+			               : mosquitto_reconnect_async(q->mosq);
 			if (rc == MOSQ_ERR_SUCCESS) {
 				first = 0;
 				have_socket = 1;

@@ -5,8 +5,8 @@
 // kill -9 in the middle of an MQTT stream is measured and printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, assertProblem, listAll } from './lib/daemon.mjs';
-import { startMosquitto } from './lib/mosquitto.mjs';
+import { startDaemon, assertProblem, listAll, freePort, tempDir } from './lib/daemon.mjs';
+import { Broker, startMosquitto } from './lib/mosquitto.mjs';
 
 let d;
 let broker;
@@ -382,4 +382,21 @@ test('MQTT: portguard reconnects with back-off when the broker restarts, and ing
   await broker.publishOne('portguard/sensors/pir-rc1/event', '{"state":"alarm"}');
   await waitFor('the event after the restart', async () => (await history(d, s.id, tok.admin)).length === 1);
   assert.match(d.log, /MQTT connection to 127\.0\.0\.1:\d+ lost/);
+});
+
+test('MQTT: the daemon starts and stops while the broker is down, and connects once it is up', async () => {
+  const late = new Broker(tempDir('portguard-it-mqtt-late-'), await freePort());
+  const x = await startDaemon({ tokens: [{ name: 'adm', role: 'admin' }], config: mqttConfig(late, 'portguard-it-late') });
+  try {
+    assert.match((await x.api('GET', '/metrics')).text, /portguard_mqtt_connected 0/);
+    await late.start();
+    await waitFor('the connection once the broker is up', async () => /portguard_mqtt_connected 1/.test((await x.api('GET', '/metrics')).text), 15_000);
+    await late.stop();
+    const t0 = Date.now();
+    assert.equal(await x.stop(), 0);
+    assert.ok(Date.now() - t0 < 5000, 'a stop does not wait for the broker');
+  } finally {
+    await x.cleanup();
+    await late.cleanup();
+  }
 });
