@@ -1,6 +1,9 @@
 /* bench_sensors - sensor ingestion figures (never pass or fail), run by bench/sensors.sh.
  *
  *   bench_sensors HTTP_PORT TOKEN MQTT_PORT SENSOR N RATE [TOPICS]
+ *   bench_sensors store DIR N     in-process: N messages parsed and committed through
+ *                                 sensors_ingest_tx in batches of 128 (no network): the
+ *                                 store side's cost per event
  *
  * Opens the daemon's event stream (GET /api/v1/events?topics=TOPICS, default "sensors")
  * with the bearer TOKEN, then publishes N messages {"state":"alarm","value":i} to
@@ -22,6 +25,8 @@
 #include <jansson.h>
 
 #include "core/core.h"
+#include "sensors/sensors.h"
+#include "store/store.h"
 
 #define MAX_TOPICS 4
 
@@ -160,8 +165,88 @@ static int cmp64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- in-process: the store side alone ---------------------------------------------------- */
+
+struct batch {
+	struct sensor_in in[128];
+	int n;
+};
+
+static int seed_fn(struct store_tx *tx, void *ctx, struct pg_err *err)
+{
+	(void)ctx;
+	return store_exec(tx, err,
+	                  "INSERT INTO sensors(name, kind, threshold_high, created_ms, created_at, "
+	                  "updated_at) VALUES ('bench-tide', 'water_level', 1.5, 0, 'x', 'x')",
+	                  "");
+}
+
+static int batch_fn(struct store_tx *tx, void *ctx, struct pg_err *err)
+{
+	struct batch *b = ctx;
+	for (int i = 0; i < b->n; i++) {
+		enum sensor_result why;
+		int rc = sensors_ingest_tx(tx, &b->in[i], NULL, NULL, &why, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int store_mode(const char *dir, int n)
+{
+	struct pg_bus *bus = pg_bus_new();
+	struct store_opts o = {2, 256, bus};
+	struct store *s = NULL;
+	struct pg_err err = {0};
+	if (store_open(dir, &o, &s, &err) < 0 || store_write(s, seed_fn, NULL, &err) < 0) {
+		fprintf(stderr, "bench_sensors: %s\n", err.msg);
+		return 1;
+	}
+	struct batch *b = calloc(1, sizeof(*b));
+	int64_t t0 = pg_mono_us(), parse_us = 0;
+	for (int done = 0; done < n;) {
+		b->n = 0;
+		int64_t p0 = pg_mono_us();
+		for (; b->n < 128 && done < n; b->n++, done++) {
+			char msg[64];
+			int len = snprintf(msg, sizeof(msg), "{\"value\":%d.%02d}", done % 3, done % 100);
+			struct sensor_in *in = &b->in[b->n];
+			memset(in, 0, sizeof(*in));
+			in->source = SOURCE_MQTT;
+			in->received_ms = pg_now_ms();
+			pg_strlcpy(in->ref, "bench-tide", sizeof(in->ref));
+			enum sensor_result why;
+			if (sensors_msg_parse(msg, (size_t)len, in->received_ms, &in->msg, &why, &err) < 0) {
+				fprintf(stderr, "bench_sensors: %s\n", err.msg);
+				return 1;
+			}
+		}
+		parse_us += pg_mono_us() - p0;
+		if (store_write(s, batch_fn, b, &err) < 0) {
+			fprintf(stderr, "bench_sensors: %s\n", err.msg);
+			return 1;
+		}
+	}
+	double secs = (double)(pg_mono_us() - t0) / 1e6;
+	printf("in-process: %d messages parsed and committed in %.2f s: %.0f events/s "
+	       "(%.1f us each, of which parsing %.1f us; batches of 128, one commit each)\n",
+	       n, secs, n / secs, secs * 1e6 / n, (double)parse_us / n);
+	free(b);
+	store_close(s);
+	pg_bus_free(bus);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "store") == 0) {
+		int64_t n;
+		if (pg_parse_i64(argv[3], 1, 10000000, &n) < 0)
+			return 2;
+		pg_core_init();
+		return store_mode(argv[2], (int)n);
+	}
 	if (argc < 7) {
 		fprintf(stderr,
 		        "usage: bench_sensors HTTP_PORT TOKEN MQTT_PORT SENSOR N RATE [TOPICS]\n");
