@@ -74,8 +74,8 @@ echo
 echo "== latency: ${BENCH_LAT_N:-10000} messages at ${BENCH_RATE:-2000}/s (stream: $TOPICS)"
 "$BENCH" "$HTTP_PORT" "$TOKEN" "$MQ_PORT" bench-fence "${BENCH_LAT_N:-10000}" "${BENCH_RATE:-2000}" "$TOPICS"
 echo
-echo
 echo "== the store side alone (in-process, ${BENCH_N:-50000} messages)"
+mkdir -p "$DIR/inproc"
 "$BENCH" store "$DIR/inproc" "${BENCH_N:-50000}"
 echo
 curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" | grep -E '^portguard_sensor_messages_total\{source="mqtt",result="accepted"\}|^portguard_store_(commits|writes)_total|^portguard_store_batch_max' || true
