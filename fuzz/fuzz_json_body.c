@@ -23,6 +23,7 @@
 #include "inspect/inspect_container.h"
 #include "level/level.h"
 #include "training/training_drill.h"
+#include "sensors/sensors.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -41,6 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_CHECK(inspect_open(NULL, &in, NULL) == 0);
 	FUZZ_CHECK(inspect_register_routes(in) == 0); /* in lives as long as the harness */
 	FUZZ_CHECK(training_drill_register_routes(NULL) == 0);
+	FUZZ_CHECK(sensors_register_routes(NULL) == 0); /* handlers never run here */
 	return 0;
 }
 

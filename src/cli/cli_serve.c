@@ -16,6 +16,8 @@
 #include "../access/access_demo.h"
 #include "../level/level.h"
 #include "../training/training_drill.h"
+#include "../sensors/sensors.h"
+#include "../sensors/sensors_demo.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
@@ -67,13 +69,22 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct sensors *sens = NULL;
+	struct sensors_sim *ssim = NULL;
+	if ((demo && sensors_demo_seed(s, &err) < 0) || sensors_open(s, cfg, &sens, &err) < 0) {
+		fprintf(stderr, "portguard %s: sensors: %s\n", cmdname, err.msg);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
 	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
-	    training_drill_register_routes(drills) < 0) {
+	    training_drill_register_routes(drills) < 0 || sensors_register_routes(sens) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
 		training_drill_close(drills);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -81,6 +92,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
 		training_drill_close(drills);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -88,6 +100,10 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	store_write(s, system_event, "daemon.start", NULL);
 	if (demo && access_sim_start(acc, DEMO_PEOPLE, 1500, &sim) < 0)
 		pg_warn("demo: the badge simulator did not start");
+	if (demo && cfg->mqtt_enabled &&
+	    sensors_sim_start(cfg->mqtt_host, (int)cfg->mqtt_port, cfg->mqtt_topic_prefix, 5000,
+			      &ssim, &err) < 0)
+		pg_warn("demo: %s", err.msg);
 	char host[128];
 	const char *colon = strrchr(cfg->listen, ':');
 	pg_snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg->listen), cfg->listen);
@@ -108,10 +124,14 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	sigwait(&set, &sig);
 	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	access_sim_stop(sim);
+	sensors_sim_stop(ssim);
+	/* no more MQTT messages taken; those taken are committed */
+	sensors_stop_ingest(sens);
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
 	training_drill_close(drills);
+	sensors_close(sens);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;
@@ -279,8 +299,32 @@ int cmd_demo(const struct cli_command *cmd, const struct cli_args *args)
 		pg_random_hex(demo_pw, 8);
 		rc = demo_users(s, demo_pw, &banner);
 	}
+	/* a real mosquitto for the sensors, and portguard subscribed to it */
+	struct sensors_broker *broker = NULL;
+	const char *mqtt_port = cli_flag(cmd, args, "--mqtt-port");
+	int64_t mport = 0;
+	if (rc == 0 && mqtt_port && pg_parse_i64(mqtt_port, 1, 65535, &mport) < 0) {
+		fprintf(stderr, "portguard demo: --mqtt-port: '%s' is not a port\n", mqtt_port);
+		rc = 1;
+	}
+	if (rc == 0) {
+		if (sensors_broker_start(cfg.data, (int)mport, NULL, &broker, &err) < 0) {
+			fprintf(stderr, "portguard demo: %s: the demo runs without sensors over MQTT\n",
+				err.msg);
+		} else {
+			char port[16];
+			pg_snprintf(port, sizeof(port), "%d", sensors_broker_port(broker));
+			pg_config_set(&cfg, "mqtt", "enabled", "1", NULL);
+			pg_config_set(&cfg, "mqtt", "port", port, NULL);
+			pg_config_set(&cfg, "mqtt", "client_id", "portguard-demo", NULL);
+			pg_buf_printf(&banner, "  sensors:      mosquitto on 127.0.0.1:%s; publish "
+					       "{\"state\":\"alarm\"} to portguard/sensors/NAME/event\n",
+				      port);
+		}
+	}
 	if (rc == 0)
 		rc = run_daemon(cmd->name, &cfg, s, bus, banner.p);
+	sensors_broker_stop(broker);
 	pg_buf_release(&banner);
 	store_close(s);
 	pg_bus_free(bus);
