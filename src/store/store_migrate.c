@@ -27,6 +27,21 @@ static int current_version(sqlite3 *db, int *out, struct pg_err *err)
 	return rc == SQLITE_ROW ? 0 : pg_err_set(err, PG_EIO, "reading schema version failed");
 }
 
+static int is_applied(sqlite3 *db, int version, int *out, struct pg_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return pg_err_set(err, PG_EIO, "reading schema migrations: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int(st, 1, version);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pg_err_set(err, PG_EIO, "reading schema migrations failed");
+	*out = rc == SQLITE_ROW;
+	return 0;
+}
+
 int store_migrate(sqlite3 *db, int *version, struct pg_err *err)
 {
 	int v = 0;
@@ -45,7 +60,12 @@ int store_migrate(sqlite3 *db, int *version, struct pg_err *err)
 				  v, newest);
 	for (int i = 0; i < store_n_migrations; i++) {
 		const struct store_migration *m = &store_migrations[i];
-		if (m->version <= v)
+		/* every migration not applied yet, not only those above the newest applied: a
+		 * store made between two numbers' merges must still get the lower one */
+		int applied = 0;
+		if (m->version <= v && is_applied(db, m->version, &applied, err) < 0)
+			return PG_EIO;
+		if (applied)
 			continue;
 		struct pg_err e = {0};
 		if (exec_sql(db, "BEGIN IMMEDIATE", &e) < 0 || exec_sql(db, m->sql, &e) < 0)
@@ -71,7 +91,8 @@ int store_migrate(sqlite3 *db, int *version, struct pg_err *err)
 		}
 		if (exec_sql(db, "COMMIT", &e) < 0)
 			goto fail;
-		v = m->version;
+		if (m->version > v)
+			v = m->version;
 		continue;
 	fail:
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
