@@ -15,9 +15,11 @@
 #include "../access/access.h"
 #include "../access/access_demo.h"
 #include "../level/level.h"
+#include "../training/training.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
+#define TRAINING_REMINDER_S 60 /* the training expiry check */
 
 static int system_event(struct store_tx *tx, void *ctx, struct pg_err *err)
 {
@@ -56,17 +58,27 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct training *trn = NULL;
+	if (training_open(s, acc, TRAINING_REMINDER_S, &trn, &err) < 0) {
+		fprintf(stderr, "portguard %s: training: %s\n", cmdname, err.msg);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
-	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0) {
+	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
+	    training_register_routes(trn) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		training_close(trn);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
 	}
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		training_close(trn);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -97,6 +109,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
+	training_close(trn);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;
