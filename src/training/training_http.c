@@ -1144,7 +1144,7 @@ static int session_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 		     " AS held_at, s.duration_minutes, s.description, s.trainer, s.location, "
 		     "s.recorded_by, s.recorded_at, (SELECT json_group_array(json_object('person_id', "
 		     "t.person_id, 'name', p.first_name || ' ' || p.last_name, 'completed', "
-		     "t.completed = 1)) FROM training_session_attendees t JOIN people p ON p.id = "
+		     "json(CASE WHEN t.completed THEN 'true' ELSE 'false' END))) FROM training_session_attendees t JOIN people p ON p.id = "
 		     "t.person_id WHERE t.session_id = s.id) AS attendees_json FROM "
 		     "training_sessions s LEFT JOIN training_courses c ON c.id = s.course_id WHERE "
 		     "s.id = ?1");
@@ -1171,7 +1171,8 @@ static void api_sessions_list(struct http_req *req)
 		  "SELECT s.id, s.course_id, c.code AS course, " TIME_SQL("s.held_at_ms")
 		  " AS held_at, s.duration_minutes, s.description, s.trainer, s.location, "
 		  "s.recorded_by, (SELECT json_group_array(json_object('person_id', t.person_id, "
-		  "'name', p.first_name || ' ' || p.last_name, 'completed', t.completed = 1)) FROM "
+		  "'name', p.first_name || ' ' || p.last_name, 'completed', json(CASE WHEN "
+		  "t.completed THEN 'true' ELSE 'false' END))) FROM "
 		  "training_session_attendees t JOIN people p ON p.id = t.person_id WHERE "
 		  "t.session_id = s.id) AS attendees_json FROM training_sessions s LEFT JOIN "
 		  "training_courses c ON c.id = s.course_id WHERE (?1 = 0 OR s.id < ?1) ORDER BY "
@@ -1251,10 +1252,11 @@ static int verify_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 		return rc;
 	json_t *r = json_array_get(rows, 0);
 	if (!r) {
+		/* an answer, not an error: the verifier asked whether it is genuine */
 		json_decref(rows);
-		return pg_err_set(err, PG_ENOTFOUND,
-				  "no certificate has the verification code %s: it is not genuine",
-				  c->text);
+		c->out = json_pack("{sb sb ss ss}", "genuine", 0, "current", 0, "status", "unknown",
+				   "code", c->text);
+		return 0;
 	}
 	int current = json_integer_value(json_object_get(r, "current")) != 0;
 	c->out = json_pack("{sb sb ss sO sO s{sO sO} sO sO sO sI}", "genuine", 1, "current", current,
@@ -1275,7 +1277,7 @@ static void api_verify(struct http_req *req)
 	struct op *c = op_new(req, 200);
 	if (training_code_normalise(req->params[0], c->text) < 0) {
 		pg_free(c);
-		http_problem(req, 404, "not-found", NULL,
+		http_problem(req, 400, "bad-field", "code",
 			     "'%.40s' is not a verification code (16 letters and digits, "
 			     "XXXX-XXXX-XXXX-XXXX)",
 			     req->params[0]);
