@@ -120,6 +120,12 @@ int training_seed_tx(struct store_tx *tx, struct pg_err *err);
 int training_attempt_start_tx(struct store_tx *tx, const char *actor, int64_t person_id,
 			      int64_t course_id, int64_t now_ms, json_t **out, struct pg_err *err);
 
+/* Housekeeping before a start, in its own transaction (a refused start undoes its own):
+ * open attempts of person_id at course_id past their deadline become expired, and an
+ * enrolment whose every attempt is used and over becomes failed. */
+int training_attempts_expire_tx(struct store_tx *tx, int64_t person_id, int64_t course_id,
+				 int64_t now_ms, struct pg_err *err);
+
 /* Scores an open attempt on the server. answers is an array with one array per question
  * of the indexes of the options chosen, as they were shown. Past the deadline (plus 5 s of
  * grace) the attempt is recorded as expired and not passed. A pass completes the course

@@ -923,6 +923,15 @@ static int attempt_start_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 	return rc;
 }
 
+static int expire_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
+{
+	struct op *c = vctx;
+	int64_t person = c->id2;
+	int rc = person ? 0 : linked_person(tx, &c->who, &person, err);
+	return rc < 0 || !person ? rc
+				 : training_attempts_expire_tx(tx, person, c->id, pg_now_ms(), err);
+}
+
 static void api_attempt_start(struct http_req *req)
 {
 	struct op *c = op_new(req, 201);
@@ -931,6 +940,12 @@ static void api_attempt_start(struct http_req *req)
 		return;
 	}
 	c->id2 = json_integer_value(json_object_get(req->body, "person_id"));
+	/* committed on its own, so that a refused start still records what is over */
+	struct pg_err err = {0};
+	if (store_write(http_store(req), expire_fn, c, &err) < 0) {
+		op_finish(req, PG_EIO, &err, c);
+		return;
+	}
 	op_write(req, c, attempt_start_fn);
 }
 

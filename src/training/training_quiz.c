@@ -270,6 +270,28 @@ out:
 	return rc;
 }
 
+int training_attempts_expire_tx(struct store_tx *tx, int64_t person_id, int64_t course_id,
+				 int64_t now_ms, struct pg_err *err)
+{
+	int rc = store_exec(tx, err,
+			    "UPDATE training_attempts SET status = 'expired', passed = 0, score = 0, "
+			    "correct = 0, submitted_at_ms = deadline_ms WHERE person_id = ?1 AND "
+			    "course_id = ?2 AND status = 'open' AND deadline_ms + ?3 < ?4",
+			    "iiii", person_id, course_id, (int64_t)GRACE_MS, now_ms);
+	if (rc < 0)
+		return rc;
+	/* an enrolment whose every attempt is used and over is failed */
+	return store_exec(tx, err,
+			  "UPDATE training_enrolments SET status = 'failed', closed_at_ms = ?3 WHERE "
+			  "person_id = ?1 AND course_id = ?2 AND status = 'enrolled' AND (SELECT "
+			  "max_attempts FROM training_courses WHERE id = ?2) > 0 AND (SELECT count(*) "
+			  "FROM training_attempts a WHERE a.enrolment_id = training_enrolments.id) >= "
+			  "(SELECT max_attempts FROM training_courses WHERE id = ?2) AND NOT EXISTS "
+			  "(SELECT 1 FROM training_attempts a WHERE a.enrolment_id = "
+			  "training_enrolments.id AND a.status = 'open')",
+			  "iii", person_id, course_id, now_ms);
+}
+
 int training_attempt_start_tx(struct store_tx *tx, const char *actor, int64_t person_id,
 			      int64_t course_id, int64_t now_ms, json_t **out, struct pg_err *err)
 {
@@ -286,12 +308,7 @@ int training_attempt_start_tx(struct store_tx *tx, const char *actor, int64_t pe
 		return pg_err_set(err, PG_EUNPROCESSABLE,
 				  "course %s has no quiz: it is completed in a classroom session",
 				  c.code);
-	/* open attempts past their deadline are over */
-	rc = store_exec(tx, err,
-			"UPDATE training_attempts SET status = 'expired', passed = 0, score = 0, "
-			"correct = 0, submitted_at_ms = deadline_ms WHERE person_id = ?1 AND "
-			"course_id = ?2 AND status = 'open' AND deadline_ms + ?3 < ?4",
-			"iiii", person_id, course_id, (int64_t)GRACE_MS, now_ms);
+	rc = training_attempts_expire_tx(tx, person_id, course_id, now_ms, err);
 	if (rc < 0 || (rc = enrolment_newest(tx, person_id, course_id, &enrol, status, err)) < 0)
 		return rc;
 	if (enrol && strcmp(status, "failed") == 0)
