@@ -42,5 +42,7 @@ int cmd_audit_verify(const struct cli_command *cmd, const struct cli_args *args)
 int cmd_import_people(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_import_manifest(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_container_check(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_training_import(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_training_compliance(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

@@ -46,6 +46,13 @@ static const struct cli_command commands[] = {
 	{"container check", "NUMBER...", "Check ISO 6346 container numbers: one line each, exit 0 "
 					 "only if all are valid",
 	 {{NULL, NULL, NULL}}, cmd_container_check, 1},
+	{"training import", "FILE", "Load a training pack (courses, questions, requirements; see "
+				   "etc/training): every item or none",
+	 {DATA_FLAG, CONFIG_FLAG}, cmd_training_import},
+	{"training compliance", NULL, "Print the training compliance report as CSV",
+	 {DATA_FLAG, CONFIG_FLAG, {"--status", "S", "only rows current, expiring or overdue"},
+	  {"--role", "ROLE", "only people with this job role"}},
+	 cmd_training_compliance},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 

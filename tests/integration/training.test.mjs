@@ -260,3 +260,34 @@ test('an expired qualification closes the zone again with qualification_expired'
   const sent = await ok('POST', '/api/v1/training/reminders/run', undefined, 200);
   assert.equal(sent.sent, 1, 'one expired reminder');
 });
+
+test('the CLI loads a pack (all or nothing) and prints the compliance CSV', async () => {
+  const dir = fs.mkdtempSync(path.join(repoRoot, 'build', 'training-cli-'));
+  try {
+    const good = path.join(dir, 'good.json');
+    fs.writeFileSync(good, JSON.stringify({
+      format: 'portguard-training/1', topic: 'cyber_security',
+      questions: [{ ref: 'cli-1', kind: 'true_false', text: 'A found USB stick is safe to plug in.', correct: [1], explanation: 'It may carry malware.' }],
+    }));
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({
+      format: 'portguard-training/1', topic: 'cyber_security',
+      questions: [{ ref: 'cli-2', kind: 'single', text: 'Q?', options: ['a', 'b'], correct: [0], explanation: 'E' },
+        { ref: 'cli-3', kind: 'single', text: 'Q?', options: ['a'], correct: [0], explanation: 'E' }],
+    }));
+    const r = await d.run(['training', 'import', good, '--data', d.dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1 questions.*1 rows new/);
+    const b = await d.run(['training', 'import', bad, '--data', d.dataDir]);
+    assert.equal(b.code, 1);
+    assert.match(b.stderr, /questions\[1\]\.options: .*nothing was imported/);
+    const qs = await ok('GET', '/api/v1/training/questions?topic=cyber_security&limit=500', undefined, 200);
+    const refs = qs.items.map((q) => q.ref);
+    assert.ok(refs.includes('cli-1') && !refs.includes('cli-2'), refs.join(','));
+    const c = await d.run(['training', 'compliance', '--status', 'overdue', '--data', d.dataDir]);
+    assert.equal(c.code, 0, c.stderr);
+    const lines = c.stdout.trim().split('\r\n');
+    assert.match(lines[0], /^person_id,/);
+    assert.ok(lines.slice(1).every((l) => l.includes(',overdue,')), c.stdout);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
