@@ -165,6 +165,10 @@ int training_code_normalise(const char *in, char out[TRAINING_CODE_LEN]);
 int training_certificate_pdf(struct store_tx *tx, int64_t completion_id, char **pdf, size_t *len,
 			     struct pg_err *err);
 
+/* Frees what cairo and the font machinery keep for the life of the process (their caches),
+ * so that a leak checker sees a clean exit; call once, after the last PDF. */
+void training_pdf_cleanup(void);
+
 /* ---- compliance (training_compliance.c) ------------------------------------------------ */
 
 #define TRAINING_EXPIRING_DAYS 30
@@ -234,7 +238,9 @@ struct training;
  * completions refresh (may be NULL in tests). */
 int training_open(struct store *s, struct access *acc, int reminder_s, struct training **out,
 		  struct pg_err *err);
-void training_close(struct training *t); /* accepts NULL; stops the reminder thread */
+/* Accepts NULL; stops the reminder thread and frees the PDF machinery's caches (call it
+ * after http_stop). */
+void training_close(struct training *t);
 int training_register_routes(struct training *t);
 
 #endif

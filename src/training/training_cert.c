@@ -3,6 +3,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <ctype.h>
+#include <dlfcn.h>
 #include <string.h>
 
 #include "training_int.h"
@@ -54,6 +55,19 @@ int training_code_normalise(const char *in, char out[TRAINING_CODE_LEN])
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+void training_pdf_cleanup(void)
+{
+	cairo_debug_reset_static_data();
+	/* fontconfig is cairo's dependency, not linked by us: its FcFini, found at run time,
+	 * frees the configuration it loaded for cairo's text */
+	void *sym = dlsym(RTLD_DEFAULT, "FcFini");
+	void (*fc_fini)(void) = NULL;
+	if (sym) {
+		memcpy(&fc_fini, &sym, sizeof(fc_fini));
+		fc_fini();
+	}
 }
 
 /* ---- a PDF in memory ------------------------------------------------------------------------ */

@@ -110,6 +110,7 @@ void training_close(struct training *t)
 	pthread_mutex_destroy(&t->lock);
 	pthread_cond_destroy(&t->cond);
 	pg_free(t);
+	training_pdf_cleanup(); /* after http_stop: no PDF is being made */
 }
 
 /* ---- shared plumbing ---------------------------------------------------------------------- */

@@ -450,5 +450,7 @@ int main(void)
 			compliance_counts_current_expiring_and_overdue_and_reminds_once, setup,
 			unit_teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	training_pdf_cleanup();
+	return rc;
 }
