@@ -59,8 +59,10 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		return 1;
 	}
 	struct training *trn = NULL;
-	if (training_open(s, acc, TRAINING_REMINDER_S, &trn, &err) < 0) {
+	if (training_open(s, acc, TRAINING_REMINDER_S, &trn, &err) < 0 ||
+	    (demo && training_demo_seed(s, &err) < 0)) {
 		fprintf(stderr, "portguard %s: training: %s\n", cmdname, err.msg);
+		training_close(trn);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;

@@ -238,6 +238,8 @@ struct training;
  * completions refresh (may be NULL in tests). */
 int training_open(struct store *s, struct access *acc, int reminder_s, struct training **out,
 		  struct pg_err *err);
+/* The demo port's training records (after access_demo_seed and training_open). */
+int training_demo_seed(struct store *s, struct pg_err *err);
 /* Accepts NULL; stops the reminder thread and frees the PDF machinery's caches (call it
  * after http_stop). */
 void training_close(struct training *t);
