@@ -45,44 +45,48 @@ static int fill_tx(struct store_tx *tx, void *ctx, struct pg_err *err)
 	int rc = training_seed_tx(tx, err);
 	/* 12 more courses: 20 in all */
 	if (rc == 0)
-		rc = store_exec(tx, err,
-				"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i "
-				"< 12) INSERT INTO training_courses(code, title, topic, content, "
-				"duration_minutes, validity_months, qualification, quiz_questions, "
-				"pass_mark, max_attempts, time_limit_s, created_at, updated_at) SELECT "
-				"'B-' || i, 'Bench course ' || i, 'maritime_safety', 'x', 60, 24, "
-				"'bench_' || i, 10, 80, 3, 600, 'x', 'x' FROM n",
-				"");
+		rc = store_exec(
+		    tx, err,
+		    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i "
+		    "< 12) INSERT INTO training_courses(code, title, topic, content, "
+		    "duration_minutes, validity_months, qualification, quiz_questions, "
+		    "pass_mark, max_attempts, time_limit_s, created_at, updated_at) SELECT "
+		    "'B-' || i, 'Bench course ' || i, 'maritime_safety', 'x', 60, 24, "
+		    "'bench_' || i, 10, 80, 3, 600, 'x', 'x' FROM n",
+		    "");
 	if (rc == 0)
 		rc = store_exec(tx, err,
-				"INSERT INTO training_requirements(course_id, applies_to, value) "
-				"SELECT id, 'all_staff', '' FROM training_courses WHERE true "
-				"ON CONFLICT DO NOTHING",
-				"");
+		                "INSERT INTO training_requirements(course_id, applies_to, value) "
+		                "SELECT id, 'all_staff', '' FROM training_courses WHERE true "
+		                "ON CONFLICT DO NOTHING",
+		                "");
 	if (rc == 0)
-		rc = store_exec(tx, err,
-				"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i "
-				"< ?1) INSERT INTO people(id, kind, first_name, last_name, employer, "
-				"created_at, updated_at) SELECT i, CASE WHEN i % 5 = 0 THEN "
-				"'contractor' ELSE 'employee' END, 'First' || i, 'Last' || i, "
-				"'Employer ' || (i % 40), 'x', 'x' FROM n",
-				"i", (int64_t)people);
+		rc = store_exec(
+		    tx, err,
+		    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i "
+		    "< ?1) INSERT INTO people(id, kind, first_name, last_name, employer, "
+		    "created_at, updated_at) SELECT i, CASE WHEN i % 5 = 0 THEN "
+		    "'contractor' ELSE 'employee' END, 'First' || i, 'Last' || i, "
+		    "'Employer ' || (i % 40), 'x', 'x' FROM n",
+		    "i", (int64_t)people);
 	if (rc == 0)
-		rc = store_exec(tx, err,
-				"INSERT INTO training_person_roles(person_id, role) SELECT id, CASE id "
-				"% 3 WHEN 0 THEN 'gate_officer' WHEN 1 THEN 'inspection_officer' ELSE "
-				"'security_guard' END FROM people",
-				"");
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO training_person_roles(person_id, role) SELECT id, CASE id "
+		    "% 3 WHEN 0 THEN 'gate_officer' WHEN 1 THEN 'inspection_officer' ELSE "
+		    "'security_guard' END FROM people",
+		    "");
 	/* completions: done at a random day in the last 800 days; a quarter never */
 	if (rc == 0)
-		rc = store_exec(tx, err,
-				"INSERT INTO training_completions(person_id, course_id, "
-				"completed_at_ms, expires_ms, code, issued_by) SELECT p.id, c.id, ?1 - "
-				"((p.id * 7919 + c.id * 104729) % 1067) * ?2, ?1 - ((p.id * 7919 + c.id "
-				"* 104729) % 1067) * ?2 + 730 * ?2, 'B' || p.id || '-' || c.id, 'bench' "
-				"FROM people p CROSS JOIN training_courses c WHERE (p.id * 31 + c.id * "
-				"17) % 4 <> 0",
-				"ii", now, day);
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO training_completions(person_id, course_id, "
+		    "completed_at_ms, expires_ms, code, issued_by) SELECT p.id, c.id, ?1 - "
+		    "((p.id * 7919 + c.id * 104729) % 1067) * ?2, ?1 - ((p.id * 7919 + c.id "
+		    "* 104729) % 1067) * ?2 + 730 * ?2, 'B' || p.id || '-' || c.id, 'bench' "
+		    "FROM people p CROSS JOIN training_courses c WHERE (p.id * 31 + c.id * "
+		    "17) % 4 <> 0",
+		    "ii", now, day);
 	return rc;
 }
 

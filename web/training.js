@@ -206,7 +206,12 @@
       const tick = () => {
         const s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
         $(view, 'tr-clock').textContent = Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0') + ' left';
-        if (s === 0) stopClock();
+        if (s === 0) {
+          /* time is up: hand in what is answered (the server refuses nothing that arrives
+           * within its grace period, and records a late attempt as expired) */
+          stopClock();
+          if (!quiz.hidden) $(view, 'tr-quiz-form').requestSubmit();
+        }
       };
       tick();
       clock = window.setInterval(() => { if (alive()) tick(); else stopClock(); }, 1000);

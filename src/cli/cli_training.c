@@ -15,7 +15,7 @@ static int store_present(const struct cli_command *cmd, const struct pg_config *
 	if (access(path, F_OK) == 0)
 		return 0;
 	fprintf(stderr, "portguard %s: no store at %s: run 'portguard init --data %s' first\n",
-		cmd->name, path, cfg->data);
+	        cmd->name, path, cfg->data);
 	return 1;
 }
 
@@ -47,7 +47,7 @@ int cmd_training_import(const struct cli_command *cmd, const struct cli_args *ar
 	if (pg_read_text_file(args->positional, TRAINING_PACK_MAX, "pack", &text, &err) < 0 ||
 	    training_pack_parse(text, strlen(text), &p, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s: %s; nothing was imported\n", cmd->name,
-			args->positional, err.msg);
+		        args->positional, err.msg);
 		goto out;
 	}
 	if (cli_open_store(cmd->name, &cfg, NULL, &s))
@@ -55,7 +55,7 @@ int cmd_training_import(const struct cli_command *cmd, const struct cli_args *ar
 	struct pack_ctx c = {p, 0};
 	if (store_write(s, pack_fn, &c, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s: %s; nothing was imported\n", cmd->name,
-			args->positional, err.msg);
+		        args->positional, err.msg);
 		goto out;
 	}
 	printf("%s: %d courses, %d questions, %d requirements read; %d rows new\n",
@@ -107,8 +107,9 @@ int cmd_training_compliance(const struct cli_command *cmd, const struct cli_args
 		for (c.f.status = 0; st[c.f.status] && strcmp(st[c.f.status], status) != 0;)
 			c.f.status++;
 		if (!st[c.f.status]) {
-			fprintf(stderr, "portguard %s: --status must be current, expiring or overdue\n",
-				cmd->name);
+			fprintf(stderr,
+			        "portguard %s: --status must be current, expiring or overdue\n",
+			        cmd->name);
 			return 2;
 		}
 	}

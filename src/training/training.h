@@ -35,22 +35,22 @@ int training_topic_index(const char *name);
 /* ---- training packs: the data files of etc/training (training_pack.c) -----------------
  *
  * A pack is a JSON object {"format": "portguard-training/1", "topic"?, "questions"?,
- * "courses"?, "requirements"?}; the files etc/training/NAME.json are packs, compiled into the binary
- * (training_data.c, made by scripts/gen-training-data) and loaded when the store is
- * first opened. */
+ * "courses"?, "requirements"?}; the files etc/training/NAME.json are packs, compiled into the
+ * binary (training_data.c, made by scripts/gen-training-data) and loaded when the store is first
+ * opened. */
 
-#define TRAINING_PACK_MAX     (4 << 20) /* bytes of one pack */
-#define TRAINING_MAX_OPTIONS  8
-#define TRAINING_MAX_ITEMS    2000      /* questions, courses or requirements of one pack */
+#define TRAINING_PACK_MAX    (4 << 20) /* bytes of one pack */
+#define TRAINING_MAX_OPTIONS 8
+#define TRAINING_MAX_ITEMS   2000 /* questions, courses or requirements of one pack */
 
 struct training_question {
-	char ref[33];          /* 1-32 of a-z, 0-9, '-', '_' */
-	int topic;             /* index into training_topics */
-	int kind;              /* TRAINING_SINGLE, TRAINING_MULTIPLE, TRAINING_TRUE_FALSE */
+	char ref[33]; /* 1-32 of a-z, 0-9, '-', '_' */
+	int topic;    /* index into training_topics */
+	int kind;     /* TRAINING_SINGLE, TRAINING_MULTIPLE, TRAINING_TRUE_FALSE */
 	char *text;
 	char *options[TRAINING_MAX_OPTIONS];
 	int noptions;
-	unsigned correct;      /* bit i: option i is right */
+	unsigned correct; /* bit i: option i is right */
 	char *explanation;
 };
 enum { TRAINING_SINGLE, TRAINING_MULTIPLE, TRAINING_TRUE_FALSE };
@@ -58,19 +58,19 @@ enum { TRAINING_SINGLE, TRAINING_MULTIPLE, TRAINING_TRUE_FALSE };
 const char *training_kind_name(int kind);
 
 struct training_course_def {
-	char code[33];         /* 1-32 of A-Z, 0-9, '-' */
+	char code[33]; /* 1-32 of A-Z, 0-9, '-' */
 	char *title;
 	int topic;
 	char qualification[65];
-	char *content;         /* Markdown */
+	char *content; /* Markdown */
 	int duration_minutes, validity_months;
 	int quiz_questions, pass_mark, max_attempts, time_limit_s;
 };
 
 struct training_requirement_def {
-	char course[33];       /* a course code */
-	char applies_to[16];   /* all_staff, role, kind */
-	char value[33];        /* the role or person kind; "" for all_staff */
+	char course[33];     /* a course code */
+	char applies_to[16]; /* all_staff, role, kind */
+	char value[33];      /* the role or person kind; "" for all_staff */
 };
 
 struct training_pack {
@@ -86,7 +86,7 @@ struct training_pack {
  * correct: ...", err->field the same path); PG_ELIMIT above TRAINING_PACK_MAX or
  * TRAINING_MAX_ITEMS. Nothing is kept on failure. */
 int training_pack_parse(const char *text, size_t len, struct training_pack **out,
-			struct pg_err *err);
+                        struct pg_err *err);
 void training_pack_free(struct training_pack *p); /* accepts NULL */
 
 /* The compiled-in packs (training_data.c): file name and text. */
@@ -102,7 +102,7 @@ extern const int training_n_data_files;
  * and requirements whose course exists. Audited as "training.pack.load". *added (may be
  * NULL) gets the number of rows written. */
 int training_pack_store_tx(struct store_tx *tx, const char *actor, const struct training_pack *p,
-			   int *added, struct pg_err *err);
+                           int *added, struct pg_err *err);
 /* Loads the compiled-in packs once per store (remembered in training_meta). */
 int training_seed_tx(struct store_tx *tx, struct pg_err *err);
 
@@ -118,13 +118,13 @@ int training_seed_tx(struct store_tx *tx, struct pg_err *err);
  * or the course is inactive; PG_EUNPROCESSABLE when the course has no quiz or its bank is
  * empty. */
 int training_attempt_start_tx(struct store_tx *tx, const char *actor, int64_t person_id,
-			      int64_t course_id, int64_t now_ms, json_t **out, struct pg_err *err);
+                              int64_t course_id, int64_t now_ms, json_t **out, struct pg_err *err);
 
 /* Housekeeping before a start, in its own transaction (a refused start undoes its own):
  * open attempts of person_id at course_id past their deadline become expired, and an
  * enrolment whose every attempt is used and over becomes failed. */
 int training_attempts_expire_tx(struct store_tx *tx, int64_t person_id, int64_t course_id,
-				 int64_t now_ms, struct pg_err *err);
+                                int64_t now_ms, struct pg_err *err);
 
 /* Scores an open attempt on the server. answers is an array with one array per question
  * of the indexes of the options chosen, as they were shown. Past the deadline (plus 5 s of
@@ -135,8 +135,8 @@ int training_attempts_expire_tx(struct store_tx *tx, int64_t person_id, int64_t 
  * certificate: {id, code, expires_at} | null}. PG_ENOTFOUND; PG_ECONFLICT when already
  * submitted; PG_EINVAL (err->field "answers[i]") for malformed answers. */
 int training_attempt_submit_tx(struct store_tx *tx, struct access *acc, const char *actor,
-			       int64_t attempt_id, const json_t *answers, int64_t now_ms, json_t **out,
-			       struct pg_err *err);
+                               int64_t attempt_id, const json_t *answers, int64_t now_ms,
+                               json_t **out, struct pg_err *err);
 
 /* Completes course_id for person_id at now_ms (from attempt_id or session_id, 0 if
  * none): a completion with a new verification code, expiring validity_months later; the
@@ -145,8 +145,9 @@ int training_attempt_submit_tx(struct store_tx *tx, struct access *acc, const ch
  * "training.qualification.issue"; an event on topic "training"; access_changed(tx, acc).
  * *completion_id (may be NULL) gets the completion's id. */
 int training_complete_tx(struct store_tx *tx, struct access *acc, const char *actor,
-			 int64_t person_id, int64_t course_id, int64_t attempt_id, int64_t session_id,
-			 int64_t now_ms, int64_t *completion_id, struct pg_err *err);
+                         int64_t person_id, int64_t course_id, int64_t attempt_id,
+                         int64_t session_id, int64_t now_ms, int64_t *completion_id,
+                         struct pg_err *err);
 
 /* ms + months calendar months (UTC; the day is clamped to the month's last day). */
 int64_t training_add_months(int64_t ms, int months);
@@ -163,7 +164,7 @@ int training_code_normalise(const char *in, char out[TRAINING_CODE_LEN]);
 /* The certificate of completion id as a PDF (cairo) into *pdf / *len (caller frees with
  * pg_free). PG_ENOTFOUND. */
 int training_certificate_pdf(struct store_tx *tx, int64_t completion_id, char **pdf, size_t *len,
-			     struct pg_err *err);
+                             struct pg_err *err);
 
 /* Frees what cairo and the font machinery keep for the life of the process (their caches),
  * so that a leak checker sees a clean exit; call once, after the last PDF. */
@@ -177,14 +178,14 @@ enum training_status { TS_CURRENT, TS_EXPIRING, TS_OVERDUE };
 const char *training_status_name(enum training_status s);
 
 struct training_filter {
-	const char *role;   /* only people with this job role, or NULL */
-	const char *kind;   /* only this person kind, or NULL */
-	int64_t zone_id;    /* only people whose access groups include this zone, or 0 */
-	int64_t course_id;  /* only this course, or 0 */
-	int64_t person_id;  /* only this person, or 0 */
-	int status;         /* only rows with this status, or -1 */
-	int64_t after;      /* people with id > after */
-	int64_t limit;      /* at most this many people (0: all) */
+	const char *role;  /* only people with this job role, or NULL */
+	const char *kind;  /* only this person kind, or NULL */
+	int64_t zone_id;   /* only people whose access groups include this zone, or 0 */
+	int64_t course_id; /* only this course, or 0 */
+	int64_t person_id; /* only this person, or 0 */
+	int status;        /* only rows with this status, or -1 */
+	int64_t after;     /* people with id > after */
+	int64_t limit;     /* at most this many people (0: all) */
 	int64_t now_ms;
 };
 
@@ -192,12 +193,12 @@ struct training_filter {
 struct training_row {
 	int64_t person_id;
 	const char *first_name, *last_name, *kind, *employer;
-	const char *roles;        /* job roles, comma-separated, or "" */
+	const char *roles; /* job roles, comma-separated, or "" */
 	int64_t course_id;
 	const char *code, *title, *qualification;
-	const char *why;          /* "all staff", "role gate_officer", "zone Quay", ... */
-	int64_t completed_ms;     /* newest completion, 0: never */
-	int64_t expires_ms;       /* its expiry; 0: never completed; INT64_MAX: does not expire */
+	const char *why;      /* "all staff", "role gate_officer", "zone Quay", ... */
+	int64_t completed_ms; /* newest completion, 0: never */
+	int64_t expires_ms;   /* its expiry; 0: never completed; INT64_MAX: does not expire */
 	enum training_status status;
 };
 
@@ -210,8 +211,8 @@ struct training_row {
  * (may be NULL) the id of the last of them. */
 typedef int (*training_row_fn)(void *ctx, const struct training_row *r);
 int training_compliance_scan(struct store_tx *tx, const struct training_filter *f,
-			     training_row_fn fn, void *ctx, int64_t *people, int64_t *last_person,
-			     struct pg_err *err);
+                             training_row_fn fn, void *ctx, int64_t *people, int64_t *last_person,
+                             struct pg_err *err);
 
 /* Appends one row as CSV (the header with training_compliance_csv_header). */
 void training_compliance_csv_header(struct pg_buf *b);
@@ -220,14 +221,14 @@ void training_compliance_csv_row(struct pg_buf *b, const struct training_row *r)
 /* The compliance report as a PDF: the totals per course, then every row that is not
  * current (at most max_rows, then a line saying how many more). */
 int training_compliance_pdf(struct store_tx *tx, const struct training_filter *f, int max_rows,
-			    char **pdf, size_t *len, struct pg_err *err);
+                            char **pdf, size_t *len, struct pg_err *err);
 
 /* Emits reminder events (topic "training", action "expiring" or "expired") for courses
  * whose newest completion expires within TRAINING_EXPIRING_DAYS or has expired, once per
  * person, course, threshold and expiry (training_reminders), at most max per call.
  * *sent (may be NULL) gets how many. */
 int training_reminders_tx(struct store_tx *tx, int64_t now_ms, int max, int *sent,
-			  struct pg_err *err);
+                          struct pg_err *err);
 
 /* ---- the daemon's module (training_http.c) ---------------------------------------------- */
 
@@ -237,7 +238,7 @@ struct training;
  * reminder_s seconds (0: no periodic check). acc is the access module whose snapshot
  * completions refresh (may be NULL in tests). */
 int training_open(struct store *s, struct access *acc, int reminder_s, struct training **out,
-		  struct pg_err *err);
+                  struct pg_err *err);
 /* The demo port's training records (after access_demo_seed and training_open). */
 int training_demo_seed(struct store *s, struct pg_err *err);
 /* Accepts NULL; stops the reminder thread and frees the PDF machinery's caches (call it

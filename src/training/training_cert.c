@@ -124,7 +124,7 @@ int training_pdf_finish(struct training_pdf *p, char **out, size_t *len, struct 
 static void font(cairo_t *cr, double size, int bold)
 {
 	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, size);
 }
 
@@ -160,25 +160,25 @@ static void fit(cairo_t *cr, const char *s, double width, char *out, size_t n)
 /* ---- the certificate ------------------------------------------------------------------------ */
 
 int training_certificate_pdf(struct store_tx *tx, int64_t completion_id, char **pdf, size_t *len,
-			     struct pg_err *err)
+                             struct pg_err *err)
 {
 	struct store_rows *r = NULL;
 	int rc = store_query(
-		tx, &r, err,
-		"SELECT p.first_name || ' ' || p.last_name, p.employer, c.code, c.title, "
-		"c.qualification, k.completed_at_ms, k.expires_ms, k.code, a.score, a.pass_mark, "
-		"s.held_at_ms, s.description, c.duration_minutes FROM training_completions k "
-		"JOIN people p ON p.id = k.person_id JOIN training_courses c ON c.id = k.course_id "
-		"LEFT JOIN training_attempts a ON a.id = k.attempt_id LEFT JOIN training_sessions s "
-		"ON s.id = k.session_id WHERE k.id = ?1",
-		"i", completion_id);
+	    tx, &r, err,
+	    "SELECT p.first_name || ' ' || p.last_name, p.employer, c.code, c.title, "
+	    "c.qualification, k.completed_at_ms, k.expires_ms, k.code, a.score, a.pass_mark, "
+	    "s.held_at_ms, s.description, c.duration_minutes FROM training_completions k "
+	    "JOIN people p ON p.id = k.person_id JOIN training_courses c ON c.id = k.course_id "
+	    "LEFT JOIN training_attempts a ON a.id = k.attempt_id LEFT JOIN training_sessions s "
+	    "ON s.id = k.session_id WHERE k.id = ?1",
+	    "i", completion_id);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_next(r)) != 1) {
 		store_rows_free(r);
 		return rc == 0 ? pg_err_set(err, PG_ENOTFOUND, "no certificate with id %lld",
-					    (long long)completion_id)
-			       : pg_err_set(err, PG_EIO, "store: reading completions failed");
+		                            (long long)completion_id)
+		               : pg_err_set(err, PG_EIO, "store: reading completions failed");
 	}
 	struct training_pdf *p = training_pdf_new(842, 595); /* A4 landscape, points */
 	cairo_t *cr = p->cr;
@@ -230,10 +230,10 @@ int training_certificate_pdf(struct store_tx *tx, int64_t completion_id, char **
 	text(cr, cx, 370, 1, line);
 	if (!store_is_null(r, 8))
 		pg_snprintf(line, sizeof(line), "Quiz passed with %lld %% (pass mark %lld %%)",
-			    (long long)store_int(r, 8), (long long)store_int(r, 9));
+		            (long long)store_int(r, 8), (long long)store_int(r, 9));
 	else if (!store_is_null(r, 10))
 		pg_snprintf(line, sizeof(line), "Classroom session, %lld minutes",
-			    (long long)store_int(r, 12));
+		            (long long)store_int(r, 12));
 	else
 		line[0] = '\0';
 	text(cr, cx, 392, 1, line);
@@ -247,10 +247,11 @@ int training_certificate_pdf(struct store_tx *tx, int64_t completion_id, char **
 	cairo_set_font_size(cr, 22);
 	text(cr, cx, 498, 1, store_text(r, 7));
 	font(cr, 10, 0);
-	pg_snprintf(line, sizeof(line),
-		    "Check that it is genuine and current at /verify/%s on the facility's portguard "
-		    "server.",
-		    store_text(r, 7));
+	pg_snprintf(
+	    line, sizeof(line),
+	    "Check that it is genuine and current at /verify/%s on the facility's portguard "
+	    "server.",
+	    store_text(r, 7));
 	text(cr, cx, 522, 1, line);
 	store_rows_free(r);
 	cairo_show_page(cr);
@@ -304,8 +305,8 @@ static int report_row(void *ctx, const struct training_row *r)
 	}
 	rep->rows++;
 	pg_buf_printf(&rep->lines, "%lld %s %s\t%s\t%s\t%s\t%s\n", (long long)r->person_id,
-		      r->first_name, r->last_name, r->roles[0] ? r->roles : r->kind, r->code,
-		      training_status_name(r->status), exp);
+	              r->first_name, r->last_name, r->roles[0] ? r->roles : r->kind, r->code,
+	              training_status_name(r->status), exp);
 	return 0;
 }
 
@@ -324,8 +325,7 @@ static void page_head(struct report *rep, const char *title)
 	rep->p->y = 80;
 }
 
-static void row_text(struct report *rep, const double *xs, const char *const *cols, int n,
-		     int bold)
+static void row_text(struct report *rep, const double *xs, const char *const *cols, int n, int bold)
 {
 	cairo_t *cr = rep->p->cr;
 	char cut[256];
@@ -341,7 +341,7 @@ static void row_text(struct report *rep, const double *xs, const char *const *co
 }
 
 int training_compliance_pdf(struct store_tx *tx, const struct training_filter *f, int max_rows,
-			    char **pdf, size_t *len, struct pg_err *err)
+                            char **pdf, size_t *len, struct pg_err *err)
 {
 	struct report *rep = pg_calloc(1, sizeof(*rep));
 	rep->max_rows = max_rows;
@@ -362,35 +362,39 @@ int training_compliance_pdf(struct store_tx *tx, const struct training_filter *f
 	char line[256], now[PG_TIME_LEN];
 	pg_time_format(f->now_ms, now);
 	font(cr, 10, 0);
-	pg_snprintf(line, sizeof(line), "As of %.16s UTC: %lld people with required training; "
-					"'expiring' = within %d days.",
-		    now, (long long)people, TRAINING_EXPIRING_DAYS);
+	pg_snprintf(line, sizeof(line),
+	            "As of %.16s UTC: %lld people with required training; "
+	            "'expiring' = within %d days.",
+	            now, (long long)people, TRAINING_EXPIRING_DAYS);
 	text(cr, 40, rep->p->y, 0, line);
 	rep->p->y += 14;
-	pg_snprintf(line, sizeof(line), "Filters: role %s, kind %s, zone %lld, course %lld, status %s",
-		    f->role ? f->role : "any", f->kind ? f->kind : "any", (long long)f->zone_id,
-		    (long long)f->course_id, f->status >= 0 ? training_status_name(f->status) : "any");
+	pg_snprintf(
+	    line, sizeof(line), "Filters: role %s, kind %s, zone %lld, course %lld, status %s",
+	    f->role ? f->role : "any", f->kind ? f->kind : "any", (long long)f->zone_id,
+	    (long long)f->course_id, f->status >= 0 ? training_status_name(f->status) : "any");
 	text(cr, 40, rep->p->y, 0, line);
 	rep->p->y += 24;
 	static const double cx[] = {40, 120, 380, 440, 500};
-	row_text(rep, cx, (const char *const[]){"Course", "Title", "Current", "Expiring", "Overdue"},
-		 5, 1);
+	row_text(rep, cx,
+	         (const char *const[]){"Course", "Title", "Current", "Expiring", "Overdue"}, 5, 1);
 	for (int i = 0; i < rep->ncourses; i++) {
 		char a[24], b[24], c[24];
 		pg_snprintf(a, sizeof(a), "%lld", (long long)rep->courses[i].n[TS_CURRENT]);
 		pg_snprintf(b, sizeof(b), "%lld", (long long)rep->courses[i].n[TS_EXPIRING]);
 		pg_snprintf(c, sizeof(c), "%lld", (long long)rep->courses[i].n[TS_OVERDUE]);
-		row_text(rep, cx, (const char *const[]){rep->courses[i].code, rep->courses[i].title,
-							a, b, c},
-			 5, 0);
+		row_text(
+		    rep, cx,
+		    (const char *const[]){rep->courses[i].code, rep->courses[i].title, a, b, c}, 5,
+		    0);
 	}
 	rep->p->y += 16;
 	font(cr, 12, 1);
 	text(cr, 40, rep->p->y, 0, "Not current");
 	rep->p->y += 18;
 	static const double lx[] = {40, 210, 330, 420, 480};
-	row_text(rep, lx, (const char *const[]){"Person", "Role / kind", "Course", "Status", "Expiry"},
-		 5, 1);
+	row_text(rep, lx,
+	         (const char *const[]){"Person", "Role / kind", "Course", "Status", "Expiry"}, 5,
+	         1);
 	char *s = rep->lines.p ? rep->lines.p : "";
 	while (*s) {
 		char *nl = strchr(s, '\n');
@@ -411,8 +415,8 @@ int training_compliance_pdf(struct store_tx *tx, const struct training_filter *f
 		s = nl + 1;
 	}
 	if (rep->more) {
-		pg_snprintf(line, sizeof(line), "... and %d more rows not current: see the CSV export.",
-			    rep->more);
+		pg_snprintf(line, sizeof(line),
+		            "... and %d more rows not current: see the CSV export.", rep->more);
 		row_text(rep, lx, (const char *const[]){line}, 1, 0);
 	}
 	if (rep->rows == 0 && rep->more == 0)

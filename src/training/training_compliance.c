@@ -5,8 +5,8 @@
 
 #include "training_int.h"
 
-#define DAY_MS  86400000LL
-#define NEVER   INT64_MAX
+#define DAY_MS 86400000LL
+#define NEVER  INT64_MAX
 
 static const char *const status_names[] = {"current", "expiring", "overdue"};
 
@@ -22,9 +22,9 @@ struct tcourse {
 
 /* A requirement of the matrix or of a zone, resolved to a course index. */
 struct treq {
-	int course;    /* index into courses */
-	int applies;   /* 0 all_staff, 1 role, 2 kind, 3 zone */
-	char *value;   /* role, kind, or the zone's name */
+	int course;  /* index into courses */
+	int applies; /* 0 all_staff, 1 role, 2 kind, 3 zone */
+	char *value; /* role, kind, or the zone's name */
 	int64_t zone_id;
 };
 
@@ -68,7 +68,8 @@ static void req_add(struct scan *s, int course, int applies, const char *value, 
 	if (course < 0)
 		return;
 	s->reqs = pg_realloc(s->reqs, sizeof(*s->reqs) * (size_t)(s->nreqs + 1));
-	s->reqs[s->nreqs++] = (struct treq){course, applies, pg_strdup(value ? value : ""), zone_id};
+	s->reqs[s->nreqs++] =
+	    (struct treq){course, applies, pg_strdup(value ? value : ""), zone_id};
 }
 
 /* Active courses (by id) and the requirements: the matrix, and the zones' qualifications. */
@@ -76,40 +77,43 @@ static int scan_load(struct store_tx *tx, struct scan *s, struct pg_err *err)
 {
 	struct store_rows *r = NULL;
 	int rc = store_query(tx, &r, err,
-			     "SELECT id, code, title, qualification FROM training_courses WHERE "
-			     "active = 1 ORDER BY id",
-			     "");
+	                     "SELECT id, code, title, qualification FROM training_courses WHERE "
+	                     "active = 1 ORDER BY id",
+	                     "");
 	if (rc < 0)
 		return rc;
 	while ((rc = store_next(r)) == 1) {
-		s->courses = pg_realloc(s->courses, sizeof(*s->courses) * (size_t)(s->ncourses + 1));
+		s->courses =
+		    pg_realloc(s->courses, sizeof(*s->courses) * (size_t)(s->ncourses + 1));
 		s->courses[s->ncourses++] =
-			(struct tcourse){store_int(r, 0), pg_strdup(store_text(r, 1)),
-					 pg_strdup(store_text(r, 2)), pg_strdup(store_text(r, 3))};
+		    (struct tcourse){store_int(r, 0), pg_strdup(store_text(r, 1)),
+		                     pg_strdup(store_text(r, 2)), pg_strdup(store_text(r, 3))};
 	}
 	store_rows_free(r);
 	if (rc < 0)
 		return pg_err_set(err, PG_EIO, "store: reading courses failed");
-	rc = store_query(tx, &r, err,
-			 "SELECT course_id, applies_to, value FROM training_requirements ORDER BY id",
-			 "");
+	rc = store_query(
+	    tx, &r, err,
+	    "SELECT course_id, applies_to, value FROM training_requirements ORDER BY id", "");
 	if (rc < 0)
 		return rc;
 	while ((rc = store_next(r)) == 1) {
 		const char *a = store_text(r, 1);
 		req_add(s, course_index(s, store_int(r, 0)),
-			strcmp(a, "all_staff") == 0 ? 0 : strcmp(a, "role") == 0 ? 1 : 2,
-			store_text(r, 2), 0);
+		        strcmp(a, "all_staff") == 0 ? 0
+		        : strcmp(a, "role") == 0    ? 1
+		                                    : 2,
+		        store_text(r, 2), 0);
 	}
 	store_rows_free(r);
 	if (rc < 0)
 		return pg_err_set(err, PG_EIO, "store: reading requirements failed");
 	/* a zone that requires a qualification requires the courses that grant it */
 	rc = store_query(tx, &r, err,
-			 "SELECT z.id, z.name, c.id FROM zones z, json_each(z.required_quals) q "
-			 "JOIN training_courses c ON c.qualification = q.value AND c.active = 1 "
-			 "ORDER BY z.id, c.id",
-			 "");
+	                 "SELECT z.id, z.name, c.id FROM zones z, json_each(z.required_quals) q "
+	                 "JOIN training_courses c ON c.qualification = q.value AND c.active = 1 "
+	                 "ORDER BY z.id, c.id",
+	                 "");
 	if (rc < 0)
 		return rc;
 	while ((rc = store_next(r)) == 1)
@@ -148,8 +152,8 @@ static int on_person(struct cursor *c, int64_t id)
 }
 
 int training_compliance_scan(struct store_tx *tx, const struct training_filter *f,
-			     training_row_fn fn, void *ctx, int64_t *people, int64_t *last_person,
-			     struct pg_err *err)
+                             training_row_fn fn, void *ctx, int64_t *people, int64_t *last_person,
+                             struct pg_err *err)
 {
 	struct scan s = {0};
 	struct cursor pc = {0}, rc_ = {0}, zc = {0}, cc = {0};
@@ -160,6 +164,8 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 	int64_t *done = NULL, *exp = NULL;
 	char *zones_of = NULL; /* which zone requirements apply to the person */
 	int *need = NULL;
+	/* one person: every cursor starts just before them */
+	int64_t after = f->person_id && f->person_id - 1 > f->after ? f->person_id - 1 : f->after;
 	int rc = scan_load(tx, &s, err);
 	if (rc < 0)
 		goto out;
@@ -167,27 +173,30 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 	exp = pg_calloc((size_t)s.ncourses + 1, sizeof(*exp));
 	need = pg_calloc((size_t)s.ncourses + 1, sizeof(*need));
 	zones_of = pg_calloc((size_t)s.nreqs + 1, 1);
-	if ((rc = store_query(tx, &pc.r, err,
-			      "SELECT id, kind, first_name, last_name, coalesce(employer, '') FROM "
-			      "people WHERE id > ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 = 0 OR id = ?3) "
-			      "ORDER BY id",
-			      "iti", f->after, f->kind, f->person_id)) < 0 ||
+	if ((rc = store_query(
+	         tx, &pc.r, err,
+	         "SELECT id, kind, first_name, last_name, coalesce(employer, '') FROM "
+	         "people WHERE id > ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 = 0 OR id = ?3) "
+	         "ORDER BY id",
+	         "iti", after, f->kind, f->person_id)) < 0 ||
 	    (rc = store_query(tx, &rc_.r, err,
-			      "SELECT person_id, role FROM training_person_roles WHERE person_id > "
-			      "?1 ORDER BY person_id, role",
-			      "i", f->after)) < 0 ||
-	    (rc = store_query(tx, &zc.r, err,
-			      "SELECT DISTINCT pg.person_id, gz.zone_id FROM person_groups pg JOIN "
-			      "group_zones gz ON gz.group_id = pg.group_id WHERE pg.person_id > ?1 "
-			      "AND gz.zone_id IN (SELECT id FROM zones WHERE required_quals <> '[]' "
-			      "OR id = ?2) ORDER BY pg.person_id, gz.zone_id",
-			      "ii", f->after, f->zone_id)) < 0 ||
-	    (rc = store_query(tx, &cc.r, err,
-			      "SELECT person_id, course_id, max(completed_at_ms), "
-			      "max(coalesce(expires_ms, ?2)) FROM training_completions WHERE "
-			      "person_id > ?1 GROUP BY person_id, course_id ORDER BY person_id, "
-			      "course_id", /* the GROUP BY's order: streamed by the index, no sort */
-			      "ii", f->after, (int64_t)NEVER)) < 0)
+	                      "SELECT person_id, role FROM training_person_roles WHERE person_id > "
+	                      "?1 ORDER BY person_id, role",
+	                      "i", after)) < 0 ||
+	    (rc =
+	         store_query(tx, &zc.r, err,
+	                     "SELECT DISTINCT pg.person_id, gz.zone_id FROM person_groups pg JOIN "
+	                     "group_zones gz ON gz.group_id = pg.group_id WHERE pg.person_id > ?1 "
+	                     "AND gz.zone_id IN (SELECT id FROM zones WHERE required_quals <> '[]' "
+	                     "OR id = ?2) ORDER BY pg.person_id, gz.zone_id",
+	                     "ii", after, f->zone_id)) < 0 ||
+	    (rc =
+	         store_query(tx, &cc.r, err,
+	                     "SELECT person_id, course_id, max(completed_at_ms), "
+	                     "max(coalesce(expires_ms, ?2)) FROM training_completions WHERE "
+	                     "person_id > ?1 GROUP BY person_id, course_id ORDER BY person_id, "
+	                     "course_id", /* the GROUP BY's order: streamed by the index, no sort */
+	                     "ii", after, (int64_t)NEVER)) < 0)
 		goto out;
 	if ((rc = cursor_step(&pc, err)) < 0 || (rc = cursor_step(&rc_, err)) < 0 ||
 	    (rc = cursor_step(&zc, err)) < 0 || (rc = cursor_step(&cc, err)) < 0)
@@ -241,9 +250,9 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 		int any = 0;
 		for (int i = 0; i < s.nreqs; i++) {
 			const struct treq *q = &s.reqs[i];
-			int applies = q->applies == 0 ? staff
-				      : q->applies == 2 ? strcmp(q->value, kind) == 0
-							: zones_of[i];
+			int applies = q->applies == 0   ? staff
+			              : q->applies == 2 ? strcmp(q->value, kind) == 0
+			                                : zones_of[i];
 			if (applies && (!f->course_id || s.courses[q->course].id == f->course_id)) {
 				need[q->course] = 1;
 				any = 1;
@@ -272,22 +281,22 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 			if (!need[k])
 				continue;
 			struct training_row row = {
-				.person_id = id,
-				.first_name = store_text(pc.r, 2),
-				.last_name = store_text(pc.r, 3),
-				.kind = kind,
-				.employer = store_text(pc.r, 4),
-				.roles = roles.p ? roles.p : "",
-				.course_id = s.courses[k].id,
-				.code = s.courses[k].code,
-				.title = s.courses[k].title,
-				.qualification = s.courses[k].qualification,
-				.completed_ms = done[k],
-				.expires_ms = exp[k],
+			    .person_id = id,
+			    .first_name = store_text(pc.r, 2),
+			    .last_name = store_text(pc.r, 3),
+			    .kind = kind,
+			    .employer = store_text(pc.r, 4),
+			    .roles = roles.p ? roles.p : "",
+			    .course_id = s.courses[k].id,
+			    .code = s.courses[k].code,
+			    .title = s.courses[k].title,
+			    .qualification = s.courses[k].qualification,
+			    .completed_ms = done[k],
+			    .expires_ms = exp[k],
 			};
 			row.status = !done[k] || exp[k] <= f->now_ms ? TS_OVERDUE
-				     : exp[k] <= soon		      ? TS_EXPIRING
-								      : TS_CURRENT;
+			             : exp[k] <= soon                ? TS_EXPIRING
+			                                             : TS_CURRENT;
 			if (f->status >= 0 && (int)row.status != f->status)
 				continue;
 			/* why: every requirement naming this course that applies */
@@ -299,11 +308,14 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 				if (q->applies == 0 && staff)
 					pg_buf_printf(&why, "%sall staff", why.len ? "; " : "");
 				else if (q->applies == 1 && zones_of[i])
-					pg_buf_printf(&why, "%srole %s", why.len ? "; " : "", q->value);
+					pg_buf_printf(&why, "%srole %s", why.len ? "; " : "",
+					              q->value);
 				else if (q->applies == 2 && strcmp(q->value, kind) == 0)
-					pg_buf_printf(&why, "%skind %s", why.len ? "; " : "", q->value);
+					pg_buf_printf(&why, "%skind %s", why.len ? "; " : "",
+					              q->value);
 				else if (q->applies == 3 && zones_of[i])
-					pg_buf_printf(&why, "%szone %s", why.len ? "; " : "", q->value);
+					pg_buf_printf(&why, "%szone %s", why.len ? "; " : "",
+					              q->value);
 			}
 			row.why = why.p ? why.p : "";
 			if ((rc = fn(ctx, &row)) < 0)
@@ -362,7 +374,7 @@ static void csv_field(struct pg_buf *b, const char *s, int last)
 void training_compliance_csv_header(struct pg_buf *b)
 {
 	pg_buf_puts(b, "person_id,first_name,last_name,kind,employer,roles,course,title,"
-		       "qualification,required_by,status,completed_at,expires_at\r\n");
+	               "qualification,required_by,status,completed_at,expires_at\r\n");
 }
 
 void training_compliance_csv_row(struct pg_buf *b, const struct training_row *r)
@@ -391,21 +403,21 @@ void training_compliance_csv_row(struct pg_buf *b, const struct training_row *r)
 /* ---- reminders ---------------------------------------------------------------------------- */
 
 int training_reminders_tx(struct store_tx *tx, int64_t now_ms, int max, int *sent,
-			  struct pg_err *err)
+                          struct pg_err *err)
 {
 	struct store_rows *r = NULL;
 	int n = 0;
 	/* the newest expiry per person and course (none: never expires), within the window */
 	int rc = store_query(
-		tx, &r, err,
-		"SELECT k.person_id, k.course_id, k.e, c.code, c.qualification, p.first_name || ' ' "
-		"|| p.last_name FROM (SELECT person_id, course_id, max(coalesce(expires_ms, ?3)) AS e "
-		"FROM training_completions GROUP BY person_id, course_id) k JOIN training_courses c "
-		"ON c.id = k.course_id JOIN people p ON p.id = k.person_id WHERE k.e <= ?2 AND NOT "
-		"EXISTS (SELECT 1 FROM training_reminders m WHERE m.person_id = k.person_id AND "
-		"m.course_id = k.course_id AND m.expires_ms = k.e AND m.threshold = CASE WHEN k.e "
-		"<= ?1 THEN 'expired' ELSE 'expiring' END) ORDER BY k.e LIMIT ?4",
-		"iiii", now_ms, now_ms + TRAINING_EXPIRING_DAYS * DAY_MS, (int64_t)NEVER, (int64_t)max);
+	    tx, &r, err,
+	    "SELECT k.person_id, k.course_id, k.e, c.code, c.qualification, p.first_name || ' ' "
+	    "|| p.last_name FROM (SELECT person_id, course_id, max(coalesce(expires_ms, ?3)) AS e "
+	    "FROM training_completions GROUP BY person_id, course_id) k JOIN training_courses c "
+	    "ON c.id = k.course_id JOIN people p ON p.id = k.person_id WHERE k.e <= ?2 AND NOT "
+	    "EXISTS (SELECT 1 FROM training_reminders m WHERE m.person_id = k.person_id AND "
+	    "m.course_id = k.course_id AND m.expires_ms = k.e AND m.threshold = CASE WHEN k.e "
+	    "<= ?1 THEN 'expired' ELSE 'expiring' END) ORDER BY k.e LIMIT ?4",
+	    "iiii", now_ms, now_ms + TRAINING_EXPIRING_DAYS * DAY_MS, (int64_t)NEVER, (int64_t)max);
 	if (rc < 0)
 		return rc;
 	/* collected first: the statement must be done before the inserts */
@@ -416,9 +428,12 @@ int training_reminders_tx(struct store_tx *tx, int64_t now_ms, int max, int *sen
 	int cnt = 0;
 	while ((rc = store_next(r)) == 1) {
 		rows = pg_realloc(rows, sizeof(*rows) * (size_t)(cnt + 1));
-		rows[cnt++] = (struct rem){store_int(r, 0), store_int(r, 1), store_int(r, 2),
-					   pg_strdup(store_text(r, 3)), pg_strdup(store_text(r, 4)),
-					   pg_strdup(store_text(r, 5))};
+		rows[cnt++] = (struct rem){store_int(r, 0),
+		                           store_int(r, 1),
+		                           store_int(r, 2),
+		                           pg_strdup(store_text(r, 3)),
+		                           pg_strdup(store_text(r, 4)),
+		                           pg_strdup(store_text(r, 5))};
 	}
 	store_rows_free(r);
 	if (rc < 0)
@@ -426,17 +441,17 @@ int training_reminders_tx(struct store_tx *tx, int64_t now_ms, int max, int *sen
 	for (int i = 0; i < cnt && rc >= 0; i++) {
 		const char *th = rows[i].e <= now_ms ? "expired" : "expiring";
 		rc = store_exec(tx, err,
-				"INSERT INTO training_reminders(person_id, course_id, threshold, "
-				"expires_ms, sent_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-				"iitii", rows[i].person, rows[i].course, th, rows[i].e, now_ms);
+		                "INSERT INTO training_reminders(person_id, course_id, threshold, "
+		                "expires_ms, sent_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+		                "iitii", rows[i].person, rows[i].course, th, rows[i].e, now_ms);
 		if (rc < 0)
 			break;
 		char at[PG_TIME_LEN];
 		pg_time_format(rows[i].e, at);
-		json_t *ev = json_pack("{ss sI ss sI ss ss ss}", "action", th, "person_id",
-				       (json_int_t)rows[i].person, "person", rows[i].name, "course_id",
-				       (json_int_t)rows[i].course, "course", rows[i].code,
-				       "qualification", rows[i].qual, "expires_at", at);
+		json_t *ev = json_pack(
+		    "{ss sI ss sI ss ss ss}", "action", th, "person_id", (json_int_t)rows[i].person,
+		    "person", rows[i].name, "course_id", (json_int_t)rows[i].course, "course",
+		    rows[i].code, "qualification", rows[i].qual, "expires_at", at);
 		int64_t id = store_event(tx, "training", ev, err);
 		json_decref(ev);
 		if (id < 0)

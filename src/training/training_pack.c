@@ -13,15 +13,9 @@
 #define MAX_CONTENT     (256 * 1024)
 
 const char *const training_topics[] = {
-	"security_awareness",
-	"security_emergency_procedures",
-	"cargo_inspection",
-	"maritime_safety",
-	"crisis_incident_management",
-	"cyber_security",
-	"legislation_regulation",
-	"collaboration_coordination",
-	NULL,
+    "security_awareness",     "security_emergency_procedures", "cargo_inspection",
+    "maritime_safety",        "crisis_incident_management",    "cyber_security",
+    "legislation_regulation", "collaboration_coordination",    NULL,
 };
 
 int training_topic_index(const char *name)
@@ -100,11 +94,12 @@ static int bad(struct pg_err *err, const char *path, const char *fmt, const char
 
 /* Only the keys of allowed (NULL-terminated). */
 static int keys_check(const json_t *o, const char *path, const char *const *allowed,
-		      struct pg_err *err)
+                      struct pg_err *err)
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)o, k, v) {
+	json_object_foreach((json_t *)o, k, v)
+	{
 		if (access_name_index(k, allowed) < 0) {
 			char p[128];
 			pg_snprintf(p, sizeof(p), "%s%s%.40s", path, *path ? "." : "", k);
@@ -137,7 +132,7 @@ static const char *text_problem(const json_t *v, size_t max, int multiline)
 
 /* A required text (text_problem) as a new copy in *out. */
 static int text_get(const json_t *o, const char *key, const char *path, size_t max, int multiline,
-		    char **out, struct pg_err *err)
+                    char **out, struct pg_err *err)
 {
 	char p[128];
 	pg_snprintf(p, sizeof(p), "%s.%s", path, key);
@@ -151,7 +146,7 @@ static int text_get(const json_t *o, const char *key, const char *path, size_t m
 
 /* A whole number in [lo, hi]; absent gives def when def >= lo, else an error. */
 static int int_get(const json_t *o, const char *key, const char *path, int lo, int hi, int def,
-		   int *out, struct pg_err *err)
+                   int *out, struct pg_err *err)
 {
 	char p[128], what[64];
 	pg_snprintf(p, sizeof(p), "%s.%s", path, key);
@@ -168,11 +163,11 @@ static int int_get(const json_t *o, const char *key, const char *path, int lo, i
 	return 0;
 }
 
-static int question_parse(const json_t *o, const char *path, int topic,
-			  struct training_question *q, struct pg_err *err)
+static int question_parse(const json_t *o, const char *path, int topic, struct training_question *q,
+                          struct pg_err *err)
 {
-	static const char *const allowed[] = {"ref", "topic", "kind", "text", "options", "correct",
-					      "explanation", NULL};
+	static const char *const allowed[] = {"ref",     "topic",   "kind",        "text",
+	                                      "options", "correct", "explanation", NULL};
 	char p[128];
 	if (!json_is_object(o))
 		return bad(err, path, "%s: %s", "must be an object");
@@ -210,8 +205,9 @@ static int question_parse(const json_t *o, const char *path, int topic,
 	pg_snprintf(p, sizeof(p), "%s.options", path);
 	if (q->kind == TRAINING_TRUE_FALSE) {
 		if (opts)
-			return bad(err, p, "%s: %s", "a true_false question has no options (they are "
-						     "True and False)");
+			return bad(err, p, "%s: %s",
+			           "a true_false question has no options (they are "
+			           "True and False)");
 		q->options[0] = pg_strdup("True");
 		q->options[1] = pg_strdup("False");
 		q->noptions = 2;
@@ -221,7 +217,8 @@ static int question_parse(const json_t *o, const char *path, int topic,
 			return bad(err, p, "%s: %s", "required: an array of 2 to 8 option texts");
 		size_t i;
 		json_t *ov;
-		json_array_foreach(opts, i, ov) {
+		json_array_foreach(opts, i, ov)
+		{
 			char ip[128];
 			pg_snprintf(ip, sizeof(ip), "%s.options[%zu]", path, i);
 			const char *why = text_problem(ov, MAX_OPTION, 0);
@@ -242,7 +239,8 @@ static int question_parse(const json_t *o, const char *path, int topic,
 		return bad(err, p, "%s: %s", "required: a non-empty array of option indexes");
 	size_t i;
 	json_t *cv;
-	json_array_foreach(corr, i, cv) {
+	json_array_foreach(corr, i, cv)
+	{
 		json_int_t k = json_is_integer(cv) ? json_integer_value(cv) : -1;
 		if (k < 0 || k >= q->noptions)
 			return bad(err, p, "%s: %s", "holds an index that names no option");
@@ -251,7 +249,8 @@ static int question_parse(const json_t *o, const char *path, int topic,
 		q->correct |= 1u << k;
 	}
 	if (q->kind != TRAINING_MULTIPLE && json_array_size(corr) != 1)
-		return bad(err, p, "%s: %s", "a single or true_false question has one right option");
+		return bad(err, p, "%s: %s",
+		           "a single or true_false question has one right option");
 	if (q->kind == TRAINING_MULTIPLE && q->correct == (1u << q->noptions) - 1u &&
 	    q->noptions < 3)
 		return bad(err, p, "%s: %s", "every option is right: make it a real choice");
@@ -259,12 +258,19 @@ static int question_parse(const json_t *o, const char *path, int topic,
 }
 
 static int course_parse(const json_t *o, const char *path, struct training_course_def *c,
-			struct pg_err *err)
+                        struct pg_err *err)
 {
-	static const char *const allowed[] = {"code", "title", "topic", "qualification", "content",
-					      "duration_minutes", "validity_months", "quiz", NULL};
+	static const char *const allowed[] = {"code",
+	                                      "title",
+	                                      "topic",
+	                                      "qualification",
+	                                      "content",
+	                                      "duration_minutes",
+	                                      "validity_months",
+	                                      "quiz",
+	                                      NULL};
 	static const char *const quiz_allowed[] = {"questions", "pass_mark", "max_attempts",
-						   "time_limit_minutes", NULL};
+	                                           "time_limit_minutes", NULL};
 	char p[128];
 	if (!json_is_object(o))
 		return bad(err, path, "%s: %s", "must be an object");
@@ -289,7 +295,7 @@ static int course_parse(const json_t *o, const char *path, struct training_cours
 	if ((rc = text_get(o, "title", path, MAX_TITLE, 0, &c->title, err)) < 0 ||
 	    (rc = text_get(o, "content", path, MAX_CONTENT, 1, &c->content, err)) < 0 ||
 	    (rc = int_get(o, "duration_minutes", path, 1, 100000, -1, &c->duration_minutes, err)) <
-		0 ||
+	        0 ||
 	    (rc = int_get(o, "validity_months", path, 0, 240, -1, &c->validity_months, err)) < 0)
 		return rc;
 	json_t *quiz = json_object_get(o, "quiz");
@@ -315,7 +321,7 @@ static int course_parse(const json_t *o, const char *path, struct training_cours
 }
 
 static int requirement_parse(const json_t *o, const char *path, struct training_requirement_def *r,
-			     struct pg_err *err)
+                             struct pg_err *err)
 {
 	static const char *const allowed[] = {"course", "applies_to", "value", NULL};
 	static const char *const applies[] = {"all_staff", "role", "kind", NULL};
@@ -345,28 +351,30 @@ static int requirement_parse(const json_t *o, const char *path, struct training_
 }
 
 int training_requirement_check(const char *applies_to, const char *value, char out[33],
-			       const char *field, struct pg_err *err)
+                               const char *field, struct pg_err *err)
 {
 	if (strcmp(applies_to, "all_staff") == 0) {
 		if (value && *value)
-			return pg_err_field(err, PG_EINVAL, field,
-					    "%s: all_staff takes no value", field);
+			return pg_err_field(err, PG_EINVAL, field, "%s: all_staff takes no value",
+			                    field);
 		out[0] = '\0';
 		return 0;
 	}
 	if (strcmp(applies_to, "role") == 0) {
 		if (!value || !training_role_ok(value))
 			return pg_err_field(err, PG_EINVAL, field,
-					    "%s: a job role is 1 to 32 of a-z, 0-9, '_'", field);
+			                    "%s: a job role is 1 to 32 of a-z, 0-9, '_'", field);
 	} else if (strcmp(applies_to, "kind") == 0) {
 		if (!value || access_name_index(value, access_person_kinds) < 0)
 			return pg_err_field(err, PG_EINVAL, field,
-					    "%s: must be a person kind (employee, contractor, "
-					    "visitor, crew, driver, authority)",
-					    field);
+			                    "%s: must be a person kind (employee, contractor, "
+			                    "visitor, crew, driver, authority)",
+			                    field);
 	} else {
-		return pg_err_field(err, PG_EINVAL, field, "%s: applies_to must be all_staff, "
-							   "role or kind", field);
+		return pg_err_field(err, PG_EINVAL, field,
+		                    "%s: applies_to must be all_staff, "
+		                    "role or kind",
+		                    field);
 	}
 	pg_strlcpy(out, value, 33);
 	return 0;
@@ -374,7 +382,7 @@ int training_requirement_check(const char *applies_to, const char *value, char o
 
 /* An array member of the pack, parsed item by item into *items (n of them). */
 typedef int (*item_fn)(const json_t *o, const char *path, void *item, int topic,
-		       struct pg_err *err);
+                       struct pg_err *err);
 
 static int q_item(const json_t *o, const char *path, void *item, int topic, struct pg_err *err)
 {
@@ -394,7 +402,7 @@ static int r_item(const json_t *o, const char *path, void *item, int topic, stru
 }
 
 static int items_parse(const json_t *doc, const char *key, size_t size, item_fn fn, int topic,
-		       void **items, int *n, struct pg_err *err)
+                       void **items, int *n, struct pg_err *err)
 {
 	json_t *a = json_object_get(doc, key);
 	if (!a)
@@ -403,11 +411,12 @@ static int items_parse(const json_t *doc, const char *key, size_t size, item_fn 
 		return bad(err, key, "%s: %s", "must be an array");
 	if (json_array_size(a) > TRAINING_MAX_ITEMS)
 		return pg_err_field(err, PG_ELIMIT, key, "%s: more than %d items", key,
-				    TRAINING_MAX_ITEMS);
+		                    TRAINING_MAX_ITEMS);
 	*items = pg_calloc(json_array_size(a) + 1, size);
 	size_t i;
 	json_t *v;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		char path[64];
 		pg_snprintf(path, sizeof(path), "%s[%zu]", key, i);
 		(*n)++; /* counted first, so that a half-parsed item is freed too */
@@ -419,16 +428,18 @@ static int items_parse(const json_t *doc, const char *key, size_t size, item_fn 
 }
 
 int training_pack_parse(const char *text, size_t len, struct training_pack **out,
-			struct pg_err *err)
+                        struct pg_err *err)
 {
-	static const char *const allowed[] = {"format", "topic", "questions", "courses",
-					      "requirements", NULL};
+	static const char *const allowed[] = {"format",  "topic",        "questions",
+	                                      "courses", "requirements", NULL};
 	if (len > TRAINING_PACK_MAX)
-		return pg_err_set(err, PG_ELIMIT, "the pack is larger than %d bytes", TRAINING_PACK_MAX);
+		return pg_err_set(err, PG_ELIMIT, "the pack is larger than %d bytes",
+		                  TRAINING_PACK_MAX);
 	json_error_t je;
 	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!doc)
-		return pg_err_set(err, PG_EINVAL, "byte %d: not valid JSON: %s", je.position, je.text);
+		return pg_err_set(err, PG_EINVAL, "byte %d: not valid JSON: %s", je.position,
+		                  je.text);
 	struct training_pack *p = pg_calloc(1, sizeof(*p));
 	int rc = 0, topic = -1;
 	if (!json_is_object(doc)) {
@@ -446,16 +457,17 @@ int training_pack_parse(const char *text, size_t len, struct training_pack **out
 	if (t) {
 		topic = json_is_string(t) ? training_topic_index(json_string_value(t)) : -1;
 		if (topic < 0) {
-			rc = bad(err, "topic", "%s: %s", "must be one of the eight training topics");
+			rc =
+			    bad(err, "topic", "%s: %s", "must be one of the eight training topics");
 			goto out;
 		}
 	}
 	if ((rc = items_parse(doc, "questions", sizeof(*p->questions), q_item, topic,
-			      (void **)&p->questions, &p->nquestions, err)) < 0 ||
+	                      (void **)&p->questions, &p->nquestions, err)) < 0 ||
 	    (rc = items_parse(doc, "courses", sizeof(*p->courses), c_item, topic,
-			      (void **)&p->courses, &p->ncourses, err)) < 0 ||
+	                      (void **)&p->courses, &p->ncourses, err)) < 0 ||
 	    (rc = items_parse(doc, "requirements", sizeof(*p->requirements), r_item, topic,
-			      (void **)&p->requirements, &p->nrequirements, err)) < 0)
+	                      (void **)&p->requirements, &p->nrequirements, err)) < 0)
 		goto out;
 	/* names unique within the pack */
 	for (int i = 0; i < p->nquestions; i++)
@@ -463,7 +475,8 @@ int training_pack_parse(const char *text, size_t len, struct training_pack **out
 			if (strcmp(p->questions[i].ref, p->questions[k].ref) == 0) {
 				char path[64];
 				pg_snprintf(path, sizeof(path), "questions[%d].ref", i);
-				rc = bad(err, path, "%s: %s", "repeats the ref of an earlier question");
+				rc = bad(err, path, "%s: %s",
+				         "repeats the ref of an earlier question");
 				goto out;
 			}
 	for (int i = 0; i < p->ncourses; i++)
@@ -471,7 +484,8 @@ int training_pack_parse(const char *text, size_t len, struct training_pack **out
 			if (strcmp(p->courses[i].code, p->courses[k].code) == 0) {
 				char path[64];
 				pg_snprintf(path, sizeof(path), "courses[%d].code", i);
-				rc = bad(err, path, "%s: %s", "repeats the code of an earlier course");
+				rc = bad(err, path, "%s: %s",
+				         "repeats the code of an earlier course");
 				goto out;
 			}
 out:
@@ -504,16 +518,17 @@ static json_t *correct_json(unsigned correct)
 }
 
 int training_question_insert_tx(struct store_tx *tx, const struct training_question *q,
-				const char *now, struct pg_err *err)
+                                const char *now, struct pg_err *err)
 {
 	json_t *o = options_json(q), *c = correct_json(q->correct);
 	char *os = json_dumps(o, JSON_COMPACT), *cs = json_dumps(c, JSON_COMPACT);
-	int rc = store_exec(tx, err,
-			    "INSERT INTO training_questions(ref, topic, kind, text, options, correct, "
-			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-			    "ON CONFLICT(ref) DO NOTHING",
-			    "tttttttt", q->ref, training_topics[q->topic], training_kind_name(q->kind),
-			    q->text, os, cs, q->explanation, now);
+	int rc =
+	    store_exec(tx, err,
+	               "INSERT INTO training_questions(ref, topic, kind, text, options, correct, "
+	               "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	               "ON CONFLICT(ref) DO NOTHING",
+	               "tttttttt", q->ref, training_topics[q->topic], training_kind_name(q->kind),
+	               q->text, os, cs, q->explanation, now);
 	pg_free(os);
 	pg_free(cs);
 	json_decref(o);
@@ -522,23 +537,24 @@ int training_question_insert_tx(struct store_tx *tx, const struct training_quest
 }
 
 int training_pack_store_tx(struct store_tx *tx, const char *actor, const struct training_pack *p,
-			   int *added, struct pg_err *err)
+                           int *added, struct pg_err *err)
 {
 	char now[PG_TIME_LEN];
 	pg_time_format(pg_now_ms(), now);
 	int rc = 0, nq = 0, nc = 0, nr = 0;
 	for (int i = 0; i < p->ncourses && rc == 0; i++) {
 		const struct training_course_def *c = &p->courses[i];
-		rc = store_exec(tx, err,
-				"INSERT INTO training_courses(code, title, topic, content, "
-				"duration_minutes, validity_months, qualification, quiz_questions, "
-				"pass_mark, max_attempts, time_limit_s, created_at, updated_at) VALUES "
-				"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) "
-				"ON CONFLICT(code) DO NOTHING",
-				"ttttiitiiiit", c->code, c->title, training_topics[c->topic],
-				c->content, (int64_t)c->duration_minutes, (int64_t)c->validity_months,
-				c->qualification, (int64_t)c->quiz_questions, (int64_t)c->pass_mark,
-				(int64_t)c->max_attempts, (int64_t)c->time_limit_s, now);
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO training_courses(code, title, topic, content, "
+		    "duration_minutes, validity_months, qualification, quiz_questions, "
+		    "pass_mark, max_attempts, time_limit_s, created_at, updated_at) VALUES "
+		    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) "
+		    "ON CONFLICT(code) DO NOTHING",
+		    "ttttiitiiiit", c->code, c->title, training_topics[c->topic], c->content,
+		    (int64_t)c->duration_minutes, (int64_t)c->validity_months, c->qualification,
+		    (int64_t)c->quiz_questions, (int64_t)c->pass_mark, (int64_t)c->max_attempts,
+		    (int64_t)c->time_limit_s, now);
 		nc += rc == 0 ? store_changes(tx) : 0;
 	}
 	for (int i = 0; i < p->nquestions && rc == 0; i++) {
@@ -548,15 +564,16 @@ int training_pack_store_tx(struct store_tx *tx, const char *actor, const struct 
 	for (int i = 0; i < p->nrequirements && rc == 0; i++) {
 		const struct training_requirement_def *r = &p->requirements[i];
 		rc = store_exec(tx, err,
-				"INSERT INTO training_requirements(course_id, applies_to, value) "
-				"SELECT id, ?2, ?3 FROM training_courses WHERE code = ?1 "
-				"ON CONFLICT(course_id, applies_to, value) DO NOTHING",
-				"ttt", r->course, r->applies_to, r->value);
+		                "INSERT INTO training_requirements(course_id, applies_to, value) "
+		                "SELECT id, ?2, ?3 FROM training_courses WHERE code = ?1 "
+		                "ON CONFLICT(course_id, applies_to, value) DO NOTHING",
+		                "ttt", r->course, r->applies_to, r->value);
 		nr += rc == 0 ? store_changes(tx) : 0;
 	}
 	if (rc < 0)
 		return rc;
-	json_t *details = json_pack("{si si si}", "courses", nc, "questions", nq, "requirements", nr);
+	json_t *details =
+	    json_pack("{si si si}", "courses", nc, "questions", nq, "requirements", nr);
 	rc = store_audit(tx, actor, "training.pack.load", "training", details, err);
 	json_decref(details);
 	if (rc == 0 && added)
@@ -567,7 +584,8 @@ int training_pack_store_tx(struct store_tx *tx, const char *actor, const struct 
 int training_seed_tx(struct store_tx *tx, struct pg_err *err)
 {
 	struct store_rows *r = NULL;
-	int rc = store_query(tx, &r, err, "SELECT value FROM training_meta WHERE key = 'seeded'", "");
+	int rc =
+	    store_query(tx, &r, err, "SELECT value FROM training_meta WHERE key = 'seeded'", "");
 	if (rc < 0)
 		return rc;
 	rc = store_next(r);
@@ -577,11 +595,11 @@ int training_seed_tx(struct store_tx *tx, struct pg_err *err)
 	for (int i = 0; i < training_n_data_files; i++) {
 		struct training_pack *p = NULL;
 		struct pg_err e = {0};
-		rc = training_pack_parse(training_data_files[i].text, training_data_files[i].len, &p,
-					 &e);
+		rc = training_pack_parse(training_data_files[i].text, training_data_files[i].len,
+		                         &p, &e);
 		if (rc < 0)
-			return pg_err_set(err, rc, "etc/training/%s: %s", training_data_files[i].name,
-					  e.msg);
+			return pg_err_set(err, rc, "etc/training/%s: %s",
+			                  training_data_files[i].name, e.msg);
 		rc = training_pack_store_tx(tx, "system", p, NULL, err);
 		training_pack_free(p);
 		if (rc < 0)
@@ -589,6 +607,6 @@ int training_seed_tx(struct store_tx *tx, struct pg_err *err)
 	}
 	char now[PG_TIME_LEN];
 	pg_time_format(pg_now_ms(), now);
-	return store_exec(tx, err, "INSERT INTO training_meta(key, value) VALUES ('seeded', ?1)", "t",
-			  now);
+	return store_exec(tx, err, "INSERT INTO training_meta(key, value) VALUES ('seeded', ?1)",
+	                  "t", now);
 }

@@ -39,8 +39,9 @@ static void the_shipped_files_parse_and_equal_the_compiled_in_copies(void **stat
 		if (pg_read_text_file(path, TRAINING_PACK_MAX, "pack", &text, &err) < 0)
 			fail_msg("%s", err.msg);
 		if (strlen(text) != d->len || memcmp(text, d->text, d->len) != 0)
-			fail_msg("%s differs from its compiled-in copy: run scripts/gen-training-data",
-				 d->name);
+			fail_msg(
+			    "%s differs from its compiled-in copy: run scripts/gen-training-data",
+			    d->name);
 		pg_free(text);
 		struct training_pack *p = NULL;
 		if (training_pack_parse(d->text, d->len, &p, &err) < 0)
@@ -64,40 +65,47 @@ static void bad_packs_are_refused_naming_the_place(void **state)
 	static const struct {
 		const char *text, *field, *msg;
 	} cases[] = {
-		{"[", "", "not valid JSON"},
-		{"[]", "", "a pack is a JSON object"},
-		{"{\"format\":\"v0\"}", "format", "must be"},
-		{"{\"format\":\"portguard-training/1\",\"x\":1}", "x", "unknown member"},
-		{"{\"format\":\"portguard-training/1\",\"questions\":[{\"ref\":\"a\",\"kind\":\"single\","
-		 "\"text\":\"Q?\",\"options\":[\"a\",\"b\"],\"correct\":[0],\"explanation\":\"E\"}]}",
-		 "questions[0].topic", "required here"},
-		{"{\"format\":\"portguard-training/1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
-		 "\"a\",\"kind\":\"single\",\"text\":\"Q?\",\"options\":[\"a\",\"b\"],\"correct\":[2],"
-		 "\"explanation\":\"E\"}]}",
-		 "questions[0].correct", "names no option"},
-		{"{\"format\":\"portguard-training/1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
-		 "\"a\",\"kind\":\"single\",\"text\":\"Q?\",\"options\":[\"a\",\"a\"],\"correct\":[0],"
-		 "\"explanation\":\"E\"}]}",
-		 "questions[0].options[1]", "repeats"},
-		{"{\"format\":\"portguard-training/1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
-		 "\"a\",\"kind\":\"true_false\",\"text\":\"Q?\",\"correct\":[0,1],"
-		 "\"explanation\":\"E\"}]}",
-		 "questions[0].correct", "one right option"},
-		{"{\"format\":\"portguard-training/1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
-		 "\"A B\",\"kind\":\"single\",\"text\":\"Q?\",\"options\":[\"a\",\"b\"],\"correct\":[0],"
-		 "\"explanation\":\"E\"}]}",
-		 "questions[0].ref", "a-z"},
-		{"{\"format\":\"portguard-training/1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
-		 "\"a\",\"kind\":\"single\",\"text\":\"  \",\"options\":[\"a\",\"b\"],\"correct\":[0],"
-		 "\"explanation\":\"E\"}]}",
-		 "questions[0].text", "blank"},
-		{"{\"format\":\"portguard-training/1\",\"courses\":[{\"code\":\"X\",\"title\":\"T\","
-		 "\"topic\":\"maritime_safety\",\"qualification\":\"q\",\"content\":\"c\","
-		 "\"duration_minutes\":10,\"validity_months\":300}]}",
-		 "courses[0].validity_months", "0 to 240"},
-		{"{\"format\":\"portguard-training/1\",\"requirements\":[{\"course\":\"X\","
-		 "\"applies_to\":\"kind\",\"value\":\"alien\"}]}",
-		 "requirements[0].value", "person kind"},
+	    {"[", "", "not valid JSON"},
+	    {"[]", "", "a pack is a JSON object"},
+	    {"{\"format\":\"v0\"}", "format", "must be"},
+	    {"{\"format\":\"portguard-training/1\",\"x\":1}", "x", "unknown member"},
+	    {"{\"format\":\"portguard-training/"
+	     "1\",\"questions\":[{\"ref\":\"a\",\"kind\":\"single\","
+	     "\"text\":\"Q?\",\"options\":[\"a\",\"b\"],\"correct\":[0],\"explanation\":\"E\"}]}",
+	     "questions[0].topic", "required here"},
+	    {"{\"format\":\"portguard-training/"
+	     "1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
+	     "\"a\",\"kind\":\"single\",\"text\":\"Q?\",\"options\":[\"a\",\"b\"],\"correct\":[2],"
+	     "\"explanation\":\"E\"}]}",
+	     "questions[0].correct", "names no option"},
+	    {"{\"format\":\"portguard-training/"
+	     "1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
+	     "\"a\",\"kind\":\"single\",\"text\":\"Q?\",\"options\":[\"a\",\"a\"],\"correct\":[0],"
+	     "\"explanation\":\"E\"}]}",
+	     "questions[0].options[1]", "repeats"},
+	    {"{\"format\":\"portguard-training/"
+	     "1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
+	     "\"a\",\"kind\":\"true_false\",\"text\":\"Q?\",\"correct\":[0,1],"
+	     "\"explanation\":\"E\"}]}",
+	     "questions[0].correct", "one right option"},
+	    {"{\"format\":\"portguard-training/"
+	     "1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
+	     "\"A "
+	     "B\",\"kind\":\"single\",\"text\":\"Q?\",\"options\":[\"a\",\"b\"],\"correct\":[0],"
+	     "\"explanation\":\"E\"}]}",
+	     "questions[0].ref", "a-z"},
+	    {"{\"format\":\"portguard-training/"
+	     "1\",\"topic\":\"cyber_security\",\"questions\":[{\"ref\":"
+	     "\"a\",\"kind\":\"single\",\"text\":\"  \",\"options\":[\"a\",\"b\"],\"correct\":[0],"
+	     "\"explanation\":\"E\"}]}",
+	     "questions[0].text", "blank"},
+	    {"{\"format\":\"portguard-training/1\",\"courses\":[{\"code\":\"X\",\"title\":\"T\","
+	     "\"topic\":\"maritime_safety\",\"qualification\":\"q\",\"content\":\"c\","
+	     "\"duration_minutes\":10,\"validity_months\":300}]}",
+	     "courses[0].validity_months", "0 to 240"},
+	    {"{\"format\":\"portguard-training/1\",\"requirements\":[{\"course\":\"X\","
+	     "\"applies_to\":\"kind\",\"value\":\"alien\"}]}",
+	     "requirements[0].value", "person kind"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct training_pack *p = NULL;
@@ -197,10 +205,11 @@ static int pdf_fn(struct store_tx *tx, void *vctx, struct pg_err *e)
 static int person_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct qctx *c = vctx;
-	int rc = store_exec(tx, err,
-			    "INSERT INTO people(kind, first_name, last_name, created_at, updated_at) "
-			    "VALUES ('employee', 'Ann', 'Quay', 'x', 'x')",
-			    "");
+	int rc =
+	    store_exec(tx, err,
+	               "INSERT INTO people(kind, first_name, last_name, created_at, updated_at) "
+	               "VALUES ('employee', 'Ann', 'Quay', 'x', 'x')",
+	               "");
 	c->person = store_last_id(tx);
 	return rc;
 }
@@ -221,25 +230,28 @@ static int answers_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	c->answers = json_array();
 	size_t i;
 	json_t *q;
-	json_array_foreach(json_object_get(c->out, "questions"), i, q) {
+	json_array_foreach(json_object_get(c->out, "questions"), i, q)
+	{
 		json_t *rows = NULL;
-		int rc = store_query_json(tx, &rows, err,
-					  "SELECT options AS options_json, correct AS correct_json FROM "
-					  "training_questions WHERE text = ?1",
-					  "t", json_string_value(json_object_get(q, "text")));
+		int rc =
+		    store_query_json(tx, &rows, err,
+		                     "SELECT options AS options_json, correct AS correct_json FROM "
+		                     "training_questions WHERE text = ?1",
+		                     "t", json_string_value(json_object_get(q, "text")));
 		if (rc < 0)
 			return rc;
 		json_t *bank = json_array_get(rows, 0), *pick = json_array();
-		json_t *opts = json_object_get(bank, "options"), *corr = json_object_get(bank, "correct");
+		json_t *opts = json_object_get(bank, "options"),
+		       *corr = json_object_get(bank, "correct");
 		size_t k;
 		json_t *shown;
-		json_array_foreach(json_object_get(q, "options"), k, shown) {
+		json_array_foreach(json_object_get(q, "options"), k, shown)
+		{
 			int good = 0;
 			size_t m;
 			json_t *ci;
-			json_array_foreach(corr, m, ci)
-				good |= json_equal(json_array_get(opts, (size_t)json_integer_value(ci)),
-						   shown);
+			json_array_foreach(corr, m, ci) good |=
+			    json_equal(json_array_get(opts, (size_t)json_integer_value(ci)), shown);
 			if (good == c->right && (c->right || json_array_size(pick) == 0))
 				json_array_append_new(pick, json_integer((json_int_t)k));
 		}
@@ -284,7 +296,7 @@ static void a_quiz_draws_distinct_questions_and_scores_on_the_server(void **stat
 	for (size_t i = 0; i < 10; i++)
 		for (size_t k = 0; k < i; k++)
 			assert_false(json_equal(json_object_get(json_array_get(qs, i), "text"),
-						json_object_get(json_array_get(qs, k), "text")));
+			                        json_object_get(json_array_get(qs, k), "text")));
 	assert_null(json_object_get(json_array_get(qs, 0), "correct"));
 	/* wrong answers: 0 %, the attempt counts */
 	c.right = 0;
@@ -304,19 +316,20 @@ static void a_quiz_draws_distinct_questions_and_scores_on_the_server(void **stat
 	assert_true(json_is_true(json_object_get(c.out, "passed")));
 	assert_true(json_is_object(json_object_get(c.out, "certificate")));
 	assert_int_equal(one_int(f, "SELECT count(*) FROM qualifications WHERE name = "
-				    "'security_awareness' AND issued_by = 'training PG-325'"),
-			 1);
+	                            "'security_awareness' AND issued_by = 'training PG-325'"),
+	                 1);
 	assert_int_equal(one_int(f, "SELECT expires_ms FROM qualifications"),
-			 training_add_months(c.now, 24));
+	                 training_add_months(c.now, 24));
 	assert_int_equal(one_int(f, "SELECT count(*) FROM audit WHERE action = "
-				    "'training.qualification.issue'"),
-			 1);
+	                            "'training.qualification.issue'"),
+	                 1);
 	assert_int_equal(one_int(f, "SELECT count(*) FROM training_enrolments WHERE status = "
-				    "'completed'"),
-			 1);
+	                            "'completed'"),
+	                 1);
 	/* the certificate renders */
-	struct pdfc p = {json_integer_value(json_object_get(json_object_get(c.out, "certificate"), "id")),
-			 NULL, 0};
+	struct pdfc p = {
+	    json_integer_value(json_object_get(json_object_get(c.out, "certificate"), "id")), NULL,
+	    0};
 	assert_int_equal(store_read(f->s, pdf_fn, &p, &err), 0);
 	assert_true(p.len > 1000);
 	assert_memory_equal(p.pdf, "%PDF-", 5);
@@ -332,8 +345,8 @@ static void time_and_attempt_limits_hold_on_the_server(void **state)
 	assert_int_equal(store_write(f->s, person_tx, &c, &err), 0);
 	c.course = one_int(f, "SELECT id FROM training_courses WHERE code = 'PG-321'");
 	assert_int_equal(one_int(f, "SELECT max_attempts FROM training_courses WHERE code = "
-				    "'PG-321'"),
-			 2);
+	                            "'PG-321'"),
+	                 2);
 	c.now = pg_now_ms();
 	assert_int_equal(store_write(f->s, start_tx, &c, &err), 0);
 	/* right answers, but 41 minutes later: expired, not passed */
@@ -351,12 +364,13 @@ static void time_and_attempt_limits_hold_on_the_server(void **state)
 	assert_int_equal(store_write(f->s, start_tx, &c, &err), PG_ECONFLICT);
 	assert_non_null(strstr(err.msg, "a trainer must enrol them again"));
 	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT status = 'expired' FROM training_attempts WHERE id = %lld",
-		 (long long)open);
+	snprintf(sql, sizeof(sql),
+	         "SELECT status = 'expired' FROM training_attempts WHERE id = %lld",
+	         (long long)open);
 	assert_int_equal(one_int(f, sql), 1);
 	assert_int_equal(one_int(f, "SELECT count(*) FROM training_enrolments WHERE status = "
-				    "'failed'"),
-			 1);
+	                            "'failed'"),
+	                 1);
 	qctx_release(&c);
 }
 
@@ -382,26 +396,28 @@ static int world_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	/* three staff: awareness current, expiring in 10 days, never done; one gate officer;
 	 * one visitor (not staff) */
 	int64_t now = pg_now_ms(), day = 86400000;
-	int rc = store_exec(tx, err,
-			    "INSERT INTO people(id, kind, first_name, last_name, created_at, "
-			    "updated_at) VALUES (1, 'employee', 'A', 'A', 'x', 'x'), (2, 'employee', "
-			    "'B', 'B', 'x', 'x'), (3, 'contractor', 'C', 'C', 'x', 'x'), (4, "
-			    "'visitor', 'V', 'V', 'x', 'x')",
-			    "");
+	int rc =
+	    store_exec(tx, err,
+	               "INSERT INTO people(id, kind, first_name, last_name, created_at, "
+	               "updated_at) VALUES (1, 'employee', 'A', 'A', 'x', 'x'), (2, 'employee', "
+	               "'B', 'B', 'x', 'x'), (3, 'contractor', 'C', 'C', 'x', 'x'), (4, "
+	               "'visitor', 'V', 'V', 'x', 'x')",
+	               "");
 	if (rc == 0)
 		rc = store_exec(tx, err,
-				"INSERT INTO training_person_roles(person_id, role) VALUES (3, "
-				"'gate_officer')",
-				"");
+		                "INSERT INTO training_person_roles(person_id, role) VALUES (3, "
+		                "'gate_officer')",
+		                "");
 	if (rc == 0)
-		rc = store_exec(tx, err,
-				"INSERT INTO training_completions(person_id, course_id, "
-				"completed_at_ms, expires_ms, code, issued_by) SELECT 1, id, ?1, ?2, "
-				"'A', 't' FROM training_courses WHERE code = 'PG-325' UNION ALL SELECT "
-				"2, id, ?1, ?3, 'B', 't' FROM training_courses WHERE code = 'PG-325' "
-				"UNION ALL SELECT 2, id, ?1, ?4, 'C', 't' FROM training_courses WHERE "
-				"code = 'PG-325'",
-				"iiii", now - 100 * day, now + 400 * day, now + 10 * day, now - 5 * day);
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO training_completions(person_id, course_id, "
+		    "completed_at_ms, expires_ms, code, issued_by) SELECT 1, id, ?1, ?2, "
+		    "'A', 't' FROM training_courses WHERE code = 'PG-325' UNION ALL SELECT "
+		    "2, id, ?1, ?3, 'B', 't' FROM training_courses WHERE code = 'PG-325' "
+		    "UNION ALL SELECT 2, id, ?1, ?4, 'C', 't' FROM training_courses WHERE "
+		    "code = 'PG-325'",
+		    "iiii", now - 100 * day, now + 400 * day, now + 10 * day, now - 5 * day);
 	return rc;
 }
 
@@ -438,17 +454,17 @@ static void compliance_counts_current_expiring_and_overdue_and_reminds_once(void
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(the_shipped_files_parse_and_equal_the_compiled_in_copies),
-		cmocka_unit_test(bad_packs_are_refused_naming_the_place),
-		cmocka_unit_test(codes_are_random_and_read_forgivingly),
-		cmocka_unit_test(months_are_calendar_months),
-		cmocka_unit_test_setup_teardown(a_quiz_draws_distinct_questions_and_scores_on_the_server,
-						setup, unit_teardown),
-		cmocka_unit_test_setup_teardown(time_and_attempt_limits_hold_on_the_server, setup,
-						unit_teardown),
-		cmocka_unit_test_setup_teardown(
-			compliance_counts_current_expiring_and_overdue_and_reminds_once, setup,
-			unit_teardown),
+	    cmocka_unit_test(the_shipped_files_parse_and_equal_the_compiled_in_copies),
+	    cmocka_unit_test(bad_packs_are_refused_naming_the_place),
+	    cmocka_unit_test(codes_are_random_and_read_forgivingly),
+	    cmocka_unit_test(months_are_calendar_months),
+	    cmocka_unit_test_setup_teardown(
+	        a_quiz_draws_distinct_questions_and_scores_on_the_server, setup, unit_teardown),
+	    cmocka_unit_test_setup_teardown(time_and_attempt_limits_hold_on_the_server, setup,
+	                                    unit_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        compliance_counts_current_expiring_and_overdue_and_reminds_once, setup,
+	        unit_teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	training_pdf_cleanup();
