@@ -600,6 +600,42 @@ static void api_question_add(struct http_req *req)
 	op_write(req, op_new(req, 201), question_add_tx);
 }
 
+/* A question is never changed or deleted (attempts refer to it): it is withdrawn from
+ * future draws, or put back. */
+static int question_active_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
+{
+	struct op *c = vctx;
+	int active = json_is_true(json_object_get(c->body, "active"));
+	int rc = store_exec(tx, err, "UPDATE training_questions SET active = ?2 WHERE id = ?1",
+	                    "ii", c->id, (int64_t)active);
+	if (rc == 0 && store_changes(tx) == 0)
+		return pg_err_set(err, PG_ENOTFOUND, "no question with id %lld", (long long)c->id);
+	if (rc == 0)
+		rc = one_row(
+		    tx, &c->out, err, "question", c->id,
+		    "SELECT id, ref, topic, kind, text, options AS options_json, correct AS "
+		    "correct_json, explanation, CASE WHEN active THEN 'true' ELSE 'false' "
+		    "END AS active_json FROM training_questions WHERE id = ?1");
+	if (rc < 0)
+		return rc;
+	json_t *d = json_pack("{sI sO sb}", "question_id", (json_int_t)c->id, "ref",
+	                      json_object_get(c->out, "ref"), "active", active);
+	rc = training_publish(tx, c->who.name, "training.question.active",
+	                      json_string_value(json_object_get(c->out, "ref")), d, err);
+	json_decref(d);
+	return rc;
+}
+
+static void api_question_active(struct http_req *req)
+{
+	struct op *c = op_new(req, 200);
+	if (http_param_id(req, 0, &c->id) < 0) {
+		pg_free(c);
+		return;
+	}
+	op_write(req, c, question_active_tx);
+}
+
 /* ---- job roles and user links --------------------------------------------------------------- */
 
 static int roles_put_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
@@ -789,43 +825,51 @@ static int record_tx(struct store_tx *tx, struct op *c, struct pg_err *err)
 		    tx, &attempts, err,
 		    "SELECT a.id, a.course_id, c.code AS course, a.status, a.score, "
 		    "a.pass_mark, a.correct, a.total, CASE WHEN a.passed = 1 THEN "
-		    "'true' WHEN a.passed = 0 THEN 'false' END AS passed_json, " TIME_SQL("a."
-		                                                                          "started_"
-		                                                                          "at_ms") " AS started_at, " TIME_SQL(
-		        "a.deadline_ms") " AS deadline, " TIME_OR_NULL("a.submitted_at_ms") " AS "
-		                                                                            "submit"
-		                                                                            "ted_"
-		                                                                            "at, "
-		                                                                            "a."
-		                                                                            "taken_"
-		                                                                            "by "
-		                                                                            "FROM "
-		                                                                            "traini"
-		                                                                            "ng_"
-		                                                                            "attemp"
-		                                                                            "ts a "
-		                                                                            "JOIN "
-		                                                                            "traini"
-		                                                                            "ng_"
-		                                                                            "course"
-		                                                                            "s c "
-		                                                                            "ON "
-		                                                                            "c.id "
-		                                                                            "= "
-		                                                                            "a."
-		                                                                            "course"
-		                                                                            "_id "
-		                                                                            "WHERE "
-		                                                                            "a."
-		                                                                            "person"
-		                                                                            "_id = "
-		                                                                            "?1 "
-		                                                                            "ORDER "
-		                                                                            "BY "
-		                                                                            "a.id "
-		                                                                            "DESC "
-		                                                                            "LIMIT "
-		                                                                            "200",
+		    "'true' WHEN a.passed = 0 THEN 'false' END AS passed_json, " TIME_SQL(
+		        "a."
+		        "started_"
+		        "at_ms") " AS started_at, " TIME_SQL("a.deadline_ms") " AS "
+		                                                              "deadline,"
+		                                                              " " TIME_OR_NULL("a."
+		                                                                               "sub"
+		                                                                               "mit"
+		                                                                               "ted"
+		                                                                               "_at"
+		                                                                               "_m"
+		                                                                               "s") " AS "
+		                                                                                    "submit"
+		                                                                                    "ted_"
+		                                                                                    "at, "
+		                                                                                    "a."
+		                                                                                    "taken_"
+		                                                                                    "by "
+		                                                                                    "FROM "
+		                                                                                    "traini"
+		                                                                                    "ng_"
+		                                                                                    "attemp"
+		                                                                                    "ts a "
+		                                                                                    "JOIN "
+		                                                                                    "traini"
+		                                                                                    "ng_"
+		                                                                                    "course"
+		                                                                                    "s c "
+		                                                                                    "ON "
+		                                                                                    "c.id "
+		                                                                                    "= "
+		                                                                                    "a."
+		                                                                                    "course"
+		                                                                                    "_id "
+		                                                                                    "WHERE "
+		                                                                                    "a."
+		                                                                                    "person"
+		                                                                                    "_id = "
+		                                                                                    "?1 "
+		                                                                                    "ORDER "
+		                                                                                    "BY "
+		                                                                                    "a.id "
+		                                                                                    "DESC "
+		                                                                                    "LIMIT "
+		                                                                                    "200",
 		    "i", c->id);
 	if (rc == 0)
 		rc = store_query_json(
@@ -1840,6 +1884,11 @@ static const struct http_field roles_body[] = {
     END,
 };
 
+static const struct http_field question_active_body[] = {
+    {"active", F_BOOL, 1, 0, "false withdraws the question from future quizzes"},
+    END,
+};
+
 static const struct http_field link_body[] = {
     {"person_id", F_INT, 1, 0, "the person this user is"},
     END,
@@ -1890,6 +1939,9 @@ static const struct http_route routes[] = {
      "The question banks with answers (trainers)", NULL, 200, "{items, next}", "topic,limit,after"},
     {"POST", "/api/v1/training/questions", STAFF, api_question_add, "Add a question to a bank",
      question_body, 201, "question", NULL},
+    {"PATCH", "/api/v1/training/questions/{id}", STAFF, api_question_active,
+     "Withdraw a question from future quizzes (or put it back)", question_active_body, 200,
+     "question", NULL},
     {"PUT", "/api/v1/training/people/{id}/roles", PEOPLE_ROLES, api_roles_put,
      "Set a person's job roles (for the matrix)", roles_body, 200, "{person_id, name, roles}",
      NULL},

@@ -75,6 +75,11 @@ test('the shipped courses, matrix and question banks are loaded', async () => {
   const qs = await ok('GET', '/api/v1/training/questions?topic=cyber_security&limit=100', undefined, 200, { bearer: d.tokens.trainer });
   assert.equal(qs.items.length, 16);
   assert.ok(qs.items.every((q) => q.explanation.length > 20 && q.correct.length >= 1));
+  const withdrawn = await ok('PATCH', `/api/v1/training/questions/${qs.items[0].id}`, { active: false }, 200, { bearer: d.tokens.trainer });
+  assert.equal(withdrawn.active, false);
+  const cy = (await ok('GET', '/api/v1/training/courses', undefined, 200)).items.find((x) => x.topic === 'cyber_security');
+  assert.equal(cy.bank_size, 15, 'a withdrawn question is not drawn');
+  await ok('PATCH', `/api/v1/training/questions/${qs.items[0].id}`, { active: true }, 200, { bearer: d.tokens.trainer });
   const c = await ok('GET', `/api/v1/training/courses/${ids.pg325}`, undefined, 200);
   assert.match(c.content, /^# Security awareness/);
 });
