@@ -465,6 +465,12 @@
           el('td', { class: 'num', text: String(c.current) }), el('td', { class: 'num', text: String(c.expiring) }),
           el('td', { class: 'num', text: String(c.overdue) }),
         ])));
+        const counts = (key) => (x) => el('tr', { 'data-key': x[key] }, [
+          el('td', { text: x[key] }), el('td', { class: 'num', text: String(x.current) }),
+          el('td', { class: 'num', text: String(x.expiring) }), el('td', { class: 'num', text: String(x.overdue) }),
+        ]);
+        $(view, 'tc-by-role').replaceChildren(...(s.by_role || []).map(counts('role')));
+        $(view, 'tc-by-zone').replaceChildren(...(s.by_zone || []).map(counts('zone')));
       }
       const rows = [];
       for (const p of r.data.items) {

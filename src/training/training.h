@@ -197,6 +197,8 @@ struct training_row {
 	int64_t course_id;
 	const char *code, *title, *qualification;
 	const char *why;      /* "all staff", "role gate_officer", "zone Quay", ... */
+	const char *zones;    /* the zones that require the course of the person, one per
+	                       * line ("" when none) */
 	int64_t completed_ms; /* newest completion, 0: never */
 	int64_t expires_ms;   /* its expiry; 0: never completed; INT64_MAX: does not expire */
 	enum training_status status;

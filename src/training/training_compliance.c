@@ -157,9 +157,10 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 {
 	struct scan s = {0};
 	struct cursor pc = {0}, rc_ = {0}, zc = {0}, cc = {0};
-	struct pg_buf roles, why;
+	struct pg_buf roles, why, zones;
 	pg_buf_init(&roles, 4096);
 	pg_buf_init(&why, 4096);
+	pg_buf_init(&zones, 4096);
 	int64_t npeople = 0, last = 0;
 	int64_t *done = NULL, *exp = NULL;
 	char *zones_of = NULL; /* which zone requirements apply to the person */
@@ -301,6 +302,7 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 				continue;
 			/* why: every requirement naming this course that applies */
 			pg_buf_reset(&why);
+			pg_buf_reset(&zones);
 			for (int i = 0; i < s.nreqs; i++) {
 				const struct treq *q = &s.reqs[i];
 				if (q->course != k)
@@ -313,11 +315,15 @@ int training_compliance_scan(struct store_tx *tx, const struct training_filter *
 				else if (q->applies == 2 && strcmp(q->value, kind) == 0)
 					pg_buf_printf(&why, "%skind %s", why.len ? "; " : "",
 					              q->value);
-				else if (q->applies == 3 && zones_of[i])
+				else if (q->applies == 3 && zones_of[i]) {
 					pg_buf_printf(&why, "%szone %s", why.len ? "; " : "",
 					              q->value);
+					pg_buf_printf(&zones, "%s%s", zones.len ? "\n" : "",
+					              q->value);
+				}
 			}
 			row.why = why.p ? why.p : "";
+			row.zones = zones.p ? zones.p : "";
 			if ((rc = fn(ctx, &row)) < 0)
 				goto out;
 			emitted = 1;
@@ -341,6 +347,7 @@ out:
 	store_rows_free(cc.r);
 	pg_buf_release(&roles);
 	pg_buf_release(&why);
+	pg_buf_release(&zones);
 	pg_free(done);
 	pg_free(exp);
 	pg_free(need);

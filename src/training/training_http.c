@@ -830,46 +830,47 @@ static int record_tx(struct store_tx *tx, struct op *c, struct pg_err *err)
 		        "started_"
 		        "at_ms") " AS started_at, " TIME_SQL("a.deadline_ms") " AS "
 		                                                              "deadline,"
-		                                                              " " TIME_OR_NULL("a."
-		                                                                               "sub"
-		                                                                               "mit"
-		                                                                               "ted"
-		                                                                               "_at"
-		                                                                               "_m"
-		                                                                               "s") " AS "
-		                                                                                    "submit"
-		                                                                                    "ted_"
-		                                                                                    "at, "
-		                                                                                    "a."
-		                                                                                    "taken_"
-		                                                                                    "by "
-		                                                                                    "FROM "
-		                                                                                    "traini"
-		                                                                                    "ng_"
-		                                                                                    "attemp"
-		                                                                                    "ts a "
-		                                                                                    "JOIN "
-		                                                                                    "traini"
-		                                                                                    "ng_"
-		                                                                                    "course"
-		                                                                                    "s c "
-		                                                                                    "ON "
-		                                                                                    "c.id "
-		                                                                                    "= "
-		                                                                                    "a."
-		                                                                                    "course"
-		                                                                                    "_id "
-		                                                                                    "WHERE "
-		                                                                                    "a."
-		                                                                                    "person"
-		                                                                                    "_id = "
-		                                                                                    "?1 "
-		                                                                                    "ORDER "
-		                                                                                    "BY "
-		                                                                                    "a.id "
-		                                                                                    "DESC "
-		                                                                                    "LIMIT "
-		                                                                                    "200",
+		                                                              " " TIME_OR_NULL(
+		                                                                  "a."
+		                                                                  "sub"
+		                                                                  "mit"
+		                                                                  "ted"
+		                                                                  "_at"
+		                                                                  "_m"
+		                                                                  "s") " AS "
+		                                                                       "submit"
+		                                                                       "ted_"
+		                                                                       "at, "
+		                                                                       "a."
+		                                                                       "taken_"
+		                                                                       "by "
+		                                                                       "FROM "
+		                                                                       "traini"
+		                                                                       "ng_"
+		                                                                       "attemp"
+		                                                                       "ts a "
+		                                                                       "JOIN "
+		                                                                       "traini"
+		                                                                       "ng_"
+		                                                                       "course"
+		                                                                       "s c "
+		                                                                       "ON "
+		                                                                       "c.id "
+		                                                                       "= "
+		                                                                       "a."
+		                                                                       "course"
+		                                                                       "_id "
+		                                                                       "WHERE "
+		                                                                       "a."
+		                                                                       "person"
+		                                                                       "_id = "
+		                                                                       "?1 "
+		                                                                       "ORDER "
+		                                                                       "BY "
+		                                                                       "a.id "
+		                                                                       "DESC "
+		                                                                       "LIMIT "
+		                                                                       "200",
 		    "i", c->id);
 	if (rc == 0)
 		rc = store_query_json(
@@ -1596,13 +1597,49 @@ struct comp_json {
 	int64_t cur_id;
 	int64_t totals[3];
 	json_t *by_course; /* object code -> {course_id, code, title, current, expiring, overdue} */
+	json_t *by_role;   /* job role -> {role, current, expiring, overdue} */
+	json_t *by_zone;   /* zone name -> {zone, current, expiring, overdue} */
 	int summary_only;
 };
+
+/* Counts one row's status under key in map (an object of {name_key: key, statuses}). */
+static void tally(json_t *map, const char *name_key, const char *key, enum training_status st)
+{
+	json_t *o = json_object_get(map, key);
+	if (!o) {
+		o = json_pack("{ss si si si}", name_key, key, "current", 0, "expiring", 0,
+		              "overdue", 0);
+		json_object_set_new(map, key, o);
+	}
+	const char *sn = training_status_name(st);
+	json_object_set_new(o, sn, json_integer(json_integer_value(json_object_get(o, sn)) + 1));
+}
+
+/* Each item of a list separated by sep, tallied. */
+static void tally_list(json_t *map, const char *name_key, const char *list, char sep,
+                       enum training_status st)
+{
+	char item[128];
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, sep);
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n && n < sizeof(item)) {
+			memcpy(item, p, n);
+			item[n] = '\0';
+			tally(map, name_key, item, st);
+		}
+		p += n + (e != NULL);
+	}
+}
 
 static int comp_row(void *ctx, const struct training_row *r)
 {
 	struct comp_json *c = ctx;
 	c->totals[r->status]++;
+	if (c->by_role)
+		tally_list(c->by_role, "role", r->roles, ',', r->status);
+	if (c->by_zone)
+		tally_list(c->by_zone, "zone", r->zones, '\n', r->status);
 	json_t *bc = json_object_get(c->by_course, r->code);
 	if (!bc) {
 		bc = json_pack("{sI ss ss si si si}", "course_id", (json_int_t)r->course_id, "code",
@@ -1647,7 +1684,7 @@ struct comp_op {
 static int comp_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct comp_op *c = vctx;
-	struct comp_json j = {json_array(), NULL, 0, {0, 0, 0}, json_object(), 0};
+	struct comp_json j = {.items = json_array(), .by_course = json_object()};
 	int64_t people = 0, last = 0;
 	struct training_filter f = c->q.f;
 	f.limit = c->limit;
@@ -1655,7 +1692,10 @@ static int comp_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	json_t *summary = json_null();
 	if (rc == 0 && c->summary) {
 		/* the whole population, not just this page */
-		struct comp_json s = {NULL, NULL, 0, {0, 0, 0}, json_object(), 1};
+		struct comp_json s = {.by_course = json_object(),
+		                      .by_role = json_object(),
+		                      .by_zone = json_object(),
+		                      .summary_only = 1};
 		struct training_filter all = c->q.f;
 		int64_t n = 0;
 		rc = training_compliance_scan(tx, &all, comp_row, &s, &n, NULL, err);
@@ -1663,10 +1703,16 @@ static int comp_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 		const char *k;
 		json_t *v;
 		json_object_foreach(s.by_course, k, v) json_array_append(bc, v);
-		summary = json_pack("{sI sI sI sI so}", "people", (json_int_t)n, "current",
+		json_t *br = json_array(), *bz = json_array();
+		json_object_foreach(s.by_role, k, v) json_array_append(br, v);
+		json_object_foreach(s.by_zone, k, v) json_array_append(bz, v);
+		summary = json_pack("{sI sI sI sI so so so}", "people", (json_int_t)n, "current",
 		                    (json_int_t)s.totals[0], "expiring", (json_int_t)s.totals[1],
-		                    "overdue", (json_int_t)s.totals[2], "by_course", bc);
+		                    "overdue", (json_int_t)s.totals[2], "by_course", bc, "by_role",
+		                    br, "by_zone", bz);
 		json_decref(s.by_course);
+		json_decref(s.by_role);
+		json_decref(s.by_zone);
 	}
 	json_decref(j.by_course);
 	if (rc < 0) {

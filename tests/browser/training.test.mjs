@@ -202,6 +202,8 @@ test('the trainer view and the compliance dashboard show the attempts and Ann cu
     assert.equal(await row.first().getAttribute('data-status'), 'current');
     const bc = (await p2.locator('#tc-by-course tr[data-code="PG-325"] td').allTextContents()).map((t) => t.trim());
     assert.deepEqual([bc[2], bc[3], bc[4]], ['1', '0', '0'], 'current, expiring, overdue');
+    const bz = (await p2.locator('#tc-by-zone tr[data-key="Quay 4"] td').allTextContents()).map((t) => t.trim());
+    assert.deepEqual(bz, ['Quay 4', '1', '0', '0'], 'the quay: one person, current');
     const csv = await p2.request.get(daemon.base + (await p2.locator('#tc-csv').getAttribute('href')));
     assert.equal(csv.status(), 200);
     assert.match(await csv.text(), /Ann,Docker,employee,Stevedores Ltd,,PG-325,.*,current,/);

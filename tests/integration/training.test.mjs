@@ -217,6 +217,8 @@ test('compliance: current, expiring and overdue per person, role and zone; CSV a
   assert.match(row(ids.bo, 'PG-325').required_by, /all staff; zone Berth 9/);
   assert.equal(c.items.find((p) => p.person_id === ids.vi), undefined, 'visitors are not staff');
   assert.equal(c.summary.people, 2);
+  assert.deepEqual(c.summary.by_role, [{ role: 'gate_officer', current: 1, expiring: 1, overdue: 0 }]);
+  assert.deepEqual(c.summary.by_zone, [{ zone: 'Berth 9', current: 1, expiring: 0, overdue: 0 }]);
   const byRole = await ok('GET', '/api/v1/training/compliance?role=gate_officer', undefined, 200);
   assert.deepEqual(byRole.items.map((p) => p.person_id), [ids.cy]);
   const byZone = await ok('GET', `/api/v1/training/compliance?zone_id=${ids.zone}`, undefined, 200);
