@@ -296,7 +296,7 @@ static int report_row(void *ctx, const struct training_row *r)
 		rep->more++;
 		return 0;
 	}
-	char exp[PG_TIME_LEN] = "never completed";
+	char exp[PG_TIME_LEN] = "never done";
 	if (r->expires_ms == INT64_MAX) {
 		pg_strlcpy(exp, "-", sizeof(exp));
 	} else if (r->expires_ms) {
@@ -315,6 +315,8 @@ static void page_head(struct report *rep, const char *title)
 	cairo_t *cr = rep->p->cr;
 	if (rep->page++)
 		cairo_show_page(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 	font(cr, 9, 0);
 	char n[32];
