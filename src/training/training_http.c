@@ -406,7 +406,7 @@ static int course_update_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	    "duration_minutes = ?5, validity_months = ?6, qualification = ?7, "
 	    "quiz_questions = ?8, pass_mark = ?9, max_attempts = ?10, time_limit_s = ?11, "
 	    "active = ?12, updated_at = ?13 WHERE id = ?1",
-	    "ittttiitiiiiit", c->id, d.title, training_topics[d.topic], d.content,
+	    "itttiitiiiiit", c->id, d.title, training_topics[d.topic], d.content,
 	    (int64_t)d.duration_minutes, (int64_t)d.validity_months, d.qualification,
 	    (int64_t)d.quiz_questions, (int64_t)d.pass_mark, (int64_t)d.max_attempts,
 	    (int64_t)d.time_limit_s, active, now);
@@ -414,8 +414,8 @@ static int course_update_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	pg_free(d.content);
 	if (rc < 0)
 		return rc;
-	json_t *det = json_pack("{sI ss sO}", "course_id", (json_int_t)c->id, "code", d.code,
-	                        "changes", c->body);
+	json_t *det = json_pack("{sI ss so}", "course_id", (json_int_t)c->id, "code", d.code,
+	                        "changes", json_deep_copy(c->body));
 	json_object_del(json_object_get(det, "changes"), "content"); /* long; the row has it */
 	rc = training_publish(tx, c->who.name, "training.course.update", d.code, det, err);
 	json_decref(det);

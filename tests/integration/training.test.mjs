@@ -117,6 +117,20 @@ test('bad courses and questions are refused naming the field, and nothing is sto
   assert.equal((await ok('GET', '/api/v1/training/requirements', undefined, 200)).items.length, 4, 'the matrix is unchanged');
 });
 
+test('a course is changed and withdrawn; its code does not change', async () => {
+  const c = await ok('POST', '/api/v1/training/courses', {
+    code: 'T-EDIT', title: 'Draft', topic: 'cyber_security', qualification: 'edit_q', content: '# Draft',
+    duration_minutes: 30, validity_months: 12, quiz_questions: 5, pass_mark: 60, time_limit_minutes: 10,
+  }, 201, { bearer: d.tokens.trainer });
+  const e = await ok('PATCH', `/api/v1/training/courses/${c.id}`, { title: 'Phishing basics', pass_mark: 70 }, 200, { bearer: d.tokens.trainer });
+  assert.deepEqual([e.title, e.pass_mark, e.quiz_questions, e.time_limit_s, e.content], ['Phishing basics', 70, 5, 600, '# Draft']);
+  assertProblem(await call('PATCH', `/api/v1/training/courses/${c.id}`, { code: 'T-OTHER' }), 400, 'bad-field', { field: 'code' });
+  assertProblem(await call('PATCH', `/api/v1/training/courses/${c.id}`, { validity_months: -1 }), 400, 'bad-field', { field: 'validity_months' });
+  const w = await ok('PATCH', `/api/v1/training/courses/${c.id}`, { active: false }, 200);
+  assert.equal(w.active, false);
+  assertProblem(await call('POST', `/api/v1/training/courses/${c.id}/attempts`, { person_id: ids.bo }), 409, 'conflict');
+});
+
 test('a quiz never shows its answers; wrong answers fail; the limit is enforced; enrolling again reopens it', async () => {
   const course = await ok('POST', '/api/v1/training/courses', {
     code: 'T-LIM', title: 'One try', topic: 'maritime_safety', qualification: 'one_try', content: 'Read *this*.',
