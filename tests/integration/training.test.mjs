@@ -319,3 +319,46 @@ test('the CLI loads a pack (all or nothing) and prints the compliance CSV', asyn
     assert.ok(lines.slice(1).every((l) => l.includes(',overdue,')), c.stdout);
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('the matrix, a new question, records, attempts, sessions and user links answer as documented', async () => {
+  // the PFSO's matrix: add a requirement for crew, then put the defaults back
+  const before = (await ok('GET', '/api/v1/training/requirements', undefined, 200)).items;
+  const rows = before.map((r) => ({ course_id: r.course_id, applies_to: r.applies_to, value: r.value }));
+  const cyber = (await ok('GET', '/api/v1/training/courses', undefined, 200)).items.find((c) => c.code === 'PG-CY');
+  const m = await ok('PUT', '/api/v1/training/requirements', { items: [...rows, { course_id: cyber.id, applies_to: 'kind', value: 'crew' }] }, 200);
+  assert.equal(m.items.length, before.length + 1);
+  assert.ok(m.items.some((r) => r.course === 'PG-CY' && r.applies_to === 'kind' && r.value === 'crew'));
+  assertProblem(await call('PUT', '/api/v1/training/requirements', { items: [{ course_id: 999999, applies_to: 'all_staff' }] }), 422, 'unprocessable', { field: 'items[0]' });
+  assert.equal((await ok('PUT', '/api/v1/training/requirements', { items: rows }, 200)).items.length, before.length);
+
+  // a trainer adds a question; it joins the bank
+  const q = await ok('POST', '/api/v1/training/questions', {
+    ref: 'cy-local-1', topic: 'cyber_security', kind: 'multiple', text: 'Which of these are signs of phishing? (Select all that apply.)',
+    options: ['Urgent payment requests', 'A look-alike sender address', 'A message you expected from a known colleague'],
+    correct: [0, 1], explanation: 'Urgency and spoofed senders are classic signs.',
+  }, 201, { bearer: d.tokens.trainer });
+  assert.deepEqual([q.ref, q.kind, q.correct], ['cy-local-1', 'multiple', [0, 1]]);
+
+  // the caller's own record, an attempt by id, the attempts list and the sessions list
+  const s = await d.login('bo', PW);
+  const me = await ok('GET', '/api/v1/training/me', undefined, 200, { cookie: s.cookie });
+  assert.equal(me.record.person.id, ids.bo);
+  assert.ok(me.record.completions.some((c) => c.course === 'PG-325'));
+  const att = me.record.attempts[0];
+  const one = await ok('GET', `/api/v1/training/attempts/${att.id}`, undefined, 200, { cookie: s.cookie });
+  assert.equal(one.person, 'Bo Berth');
+  assert.equal(one.questions, undefined);
+  assertProblem(await call('GET', '/api/v1/training/attempts', undefined, { cookie: s.cookie }), 403, 'forbidden');
+  const list = await ok('GET', `/api/v1/training/attempts?person_id=${ids.bo}`, undefined, 200, { bearer: d.tokens.aud });
+  assert.ok(list.items.length >= 3 && list.items.every((a) => a.person_id === ids.bo));
+  assert.ok(list.by_course.some((b) => b.course === 'PG-325' && b.passed >= 1));
+  const sessions = await ok('GET', '/api/v1/training/sessions', undefined, 200, { bearer: d.tokens.aud });
+  assert.ok(sessions.items.some((x) => x.description === 'Gate procedures and ID checks' && x.attendees[0].name === 'Cy Crane'));
+
+  // unlinking: the user then has no record of their own
+  await ok('DELETE', `/api/v1/training/users/${ids.boUser}/person`, undefined, 204);
+  assertProblem(await call('DELETE', `/api/v1/training/users/${ids.boUser}/person`), 404, 'not-found');
+  const me2 = await ok('GET', '/api/v1/training/me', undefined, 200, { cookie: s.cookie });
+  assert.equal(me2.record, null);
+  assertProblem(await call('GET', `/api/v1/training/attempts/${att.id}`, undefined, { cookie: s.cookie }), 403, 'forbidden');
+});
