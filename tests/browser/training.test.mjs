@@ -196,6 +196,29 @@ test('the trainer view and the compliance dashboard show the attempts and Ann cu
     assert.equal(await p2.locator('#trr-attempts tr').count(), 2);
     const cells = (await p2.locator('#trr-stats tr').first().locator('td').allTextContents()).map((t) => t.trim());
     assert.deepEqual(cells, ['PG-325', '2', '1', '50 %', '1'], 'attempts, passed, mean score, people');
+    // A classroom session through the form: it completes the gate course for Ann.
+    await p2.getByLabel('Course', { exact: true }).first().selectOption({ label: 'PG-324-AC Access control and document checks (designated security duties)' });
+    const held = new Date(Date.now() - 7 * 86400000).toISOString().slice(0, 16);
+    await p2.getByLabel('Held at (UTC)').fill(held);
+    await p2.getByLabel('Minutes').fill('240');
+    await p2.getByLabel('Description').fill('Gate procedures, document checks');
+    await p2.getByLabel('Attendees (person ids, comma-separated)').fill(String(ids.person));
+    await p2.getByLabel('The session completes the course for every attendee').check();
+    await p2.getByRole('button', { name: 'Record session' }).click();
+    await p2.locator('#trr-sessions tr').filter({ hasText: 'Gate procedures, document checks' }).filter({ hasText: 'Ann Docker' }).waitFor();
+    // The PFSO's matrix: gate officers need the cyber course too; then removed again.
+    const rows = await p2.locator('#trr-matrix tr').count();
+    await p2.locator('#trr-m-course').selectOption({ label: 'PG-CY Cyber security for port staff' });
+    await p2.locator('#trr-m-applies').selectOption('role');
+    await p2.locator('#trr-m-value').fill('gate_officer');
+    await p2.getByRole('button', { name: 'Add requirement' }).click();
+    await p2.locator('#trr-matrix tr').nth(rows).waitFor();
+    const added = p2.locator('#trr-matrix tr').filter({ hasText: 'role gate_officer' }).filter({ hasText: 'PG-CY' });
+    await added.getByRole('button', { name: 'Remove' }).click();
+    await added.waitFor({ state: 'detached' });
+    assert.equal(await p2.locator('#trr-matrix tr').count(), rows);
+    const cert = await call('GET', `/api/v1/training/people/${ids.person}/record`);
+    assert.ok(cert.json.completions.some((c) => c.course === 'PG-324-AC' && c.completed_at.startsWith(held.slice(0, 10))));
     await mainNav(p2).locator('a[data-page="compliance"]').click();
     const row = p2.locator(`#tc-people tr[data-person="${ids.person}"]`);
     await row.first().waitFor();
