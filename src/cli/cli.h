@@ -43,5 +43,7 @@ int cmd_import_people(const struct cli_command *cmd, const struct cli_args *args
 int cmd_import_manifest(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_container_check(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_ais_decode(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_training_import(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_training_compliance(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

@@ -18,9 +18,11 @@
 #include "../training/training_drill.h"
 #include "../sensors/sensors.h"
 #include "../sensors/sensors_demo.h"
+#include "../training/training.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
+#define TRAINING_REMINDER_S 60 /* the training expiry check */
 
 static int system_event(struct store_tx *tx, void *ctx, struct pg_err *err)
 {
@@ -77,14 +79,25 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct training *trn = NULL;
+	if (training_open(s, acc, TRAINING_REMINDER_S, &trn, &err) < 0 ||
+	    (demo && training_demo_seed(s, &err) < 0)) {
+		fprintf(stderr, "portguard %s: training: %s\n", cmdname, err.msg);
+		training_close(trn);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
 	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
-	    training_drill_register_routes(drills) < 0 || sensors_register_routes(sens) < 0) {
+	    training_drill_register_routes(drills) < 0 || sensors_register_routes(sens) < 0 ||
+	    training_register_routes(trn) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
 		training_drill_close(drills);
 		sensors_close(sens);
+		training_close(trn);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -93,6 +106,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
 		training_drill_close(drills);
 		sensors_close(sens);
+		training_close(trn);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -132,6 +146,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	http_stop(srv, DRAIN_MS);
 	training_drill_close(drills);
 	sensors_close(sens);
+	training_close(trn);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;

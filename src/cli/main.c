@@ -52,6 +52,13 @@ static const struct cli_command commands[] = {
 	 {{"--raw", NULL, "unscaled integers, as gpsdecode -u -j"},
 	  {"--stats", NULL, "print the sentence, message and drop counts (by reason) on stderr"}},
 	 cmd_ais_decode},
+	{"training import", "FILE", "Load a training pack (courses, questions, requirements; see "
+				   "etc/training): every item or none",
+	 {DATA_FLAG, CONFIG_FLAG}, cmd_training_import},
+	{"training compliance", NULL, "Print the training compliance report as CSV",
+	 {DATA_FLAG, CONFIG_FLAG, {"--status", "S", "only rows current, expiring or overdue"},
+	  {"--role", "ROLE", "only people with this job role"}},
+	 cmd_training_compliance},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 

@@ -51,7 +51,9 @@ test('admin logs in and sees the frame with all pages', T, async () => {
   await assertNav(page, [
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
     ['groups', /Access groups/i], ['decisions', /Decision/i], ['occupancy', /Occupancy/i],
-    ['muster', /Muster/i], ['inspections', /Inspections/], ['drills', /Drills/], ['sensors', /Sensors/], ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
+    ['muster', /Muster/i], ['inspections', /Inspections/], ['drills', /Drills/], ['sensors', /Sensors/],
+    ['training', /^Training$/], ['training-results', /Training results/], ['compliance', /Training compliance/],
+    ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-name').textContent()).trim(), 'admin');
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'admin');
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
@@ -135,7 +137,8 @@ test('auditor sees the read-only pages and Audit, and the audit log shows the lo
   await assertNav(page, [
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
     ['groups', /Access groups/i], ['decisions', /Decision/i], ['inspections', /Inspections/],
-    ['drills', /Drills/], ['sensors', /Sensors/], ['audit', /Audit/i]]);
+    ['drills', /Drills/], ['sensors', /Sensors/], ['training', /^Training$/], ['training-results', /Training results/],
+    ['compliance', /Training compliance/], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'auditor');
 
   // A page the role may not use falls back to the first allowed page.
