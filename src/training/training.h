@@ -36,7 +36,7 @@ int training_topic_index(const char *name);
  *
  * A pack is a JSON object {"format": "portguard-training/1", "topic"?, "questions"?,
  * "courses"?, "requirements"?}; the files etc/training/NAME.json are packs, compiled into the
- * binary (training_data.c, made by scripts/gen-training-data) and loaded when the store is first
+ * binary (embedded from etc/training/ at build time by cmake/embed.cmake) and loaded when the store is first
  * opened. */
 
 #define TRAINING_PACK_MAX    (4 << 20) /* bytes of one pack */
@@ -89,7 +89,8 @@ int training_pack_parse(const char *text, size_t len, struct training_pack **out
                         struct pg_err *err);
 void training_pack_free(struct training_pack *p); /* accepts NULL */
 
-/* The compiled-in packs (training_data.c): file name and text. */
+/* The compiled-in packs (the JSON files of etc/training, embedded at build time): name and text
+ * (NUL-terminated after len bytes). */
 struct training_data_file {
 	const char *name;
 	const char *text;

@@ -40,7 +40,7 @@ static void the_shipped_files_parse_and_equal_the_compiled_in_copies(void **stat
 			fail_msg("%s", err.msg);
 		if (strlen(text) != d->len || memcmp(text, d->text, d->len) != 0)
 			fail_msg(
-			    "%s differs from its compiled-in copy: run scripts/gen-training-data",
+			    "%s differs from its compiled-in copy: rebuild",
 			    d->name);
 		pg_free(text);
 		struct training_pack *p = NULL;
