@@ -14,6 +14,7 @@
 #include "../inspect/inspect_container.h"
 #include "../access/access.h"
 #include "../access/access_demo.h"
+#include "../alarms/alarms.h"
 #include "../level/level.h"
 #include "cli_int.h"
 
@@ -56,17 +57,27 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct alarms *alm = NULL;
+	if (alarms_open(s, bus, cfg->alarms_kinds, &alm, &err) < 0) {
+		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
-	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0) {
+	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
+	    alarms_register_routes(alm) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		alarms_close(alm);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
 	}
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		alarms_close(alm);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -97,6 +108,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
+	alarms_close(alm);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;

@@ -35,6 +35,7 @@ static const struct cfg_key cfg_keys[] = {
 	INT("auth", "lockout_minutes", lockout_minutes, 1, 24 * 60, "15"),
 	STR("log", "level", log_level, "info"),
 	STR("inspect", "rules", inspect_rules, ""),
+	STR("alarms", "kinds", alarms_kinds, ""),
 };
 #define N_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
