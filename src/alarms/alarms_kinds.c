@@ -21,7 +21,7 @@ static const struct {
     {"pir", "Movement detected (PIR)", 3, 1, 300,
      "R:Call up the cameras covering the zone and look|O:Dispatch a patrol|R:Record what was "
      "found"},
-    {"video_analytics", "Video analytics detection", 3, 1, 300,
+    {"camera_analytics", "Video analytics detection", 3, 1, 300,
      "R:Review the camera clip|O:Dispatch a patrol|R:Record what was found"},
     {"door_forced", "Door forced open", 2, 1, 120,
      "R:Call up the cameras at the door|R:Dispatch a patrol to the door|R:Confirm the door is "
@@ -31,15 +31,17 @@ static const struct {
     {"panic_button", "Panic button pressed", 1, 0, 60,
      "R:Call the location by radio or phone|R:Dispatch responders|R:Inform the PFSO|R:Record "
      "what happened"},
-    {"smoke", "Smoke detected", 1, 0, 60,
+    {"smoke_heat", "Smoke or heat detected", 1, 0, 60,
      "R:Call up the cameras covering the zone|R:Alert the fire brigade as the contingency plan "
      "says|R:Evacuate the zone if the fire is confirmed|O:Inform the PFSO"},
-    {"heat", "Heat detected", 2, 0, 120,
-     "R:Call up the cameras covering the zone|R:Send someone to check|O:Alert the fire brigade"},
+    {"glass_break", "Glass break", 2, 1, 120,
+     "R:Call up the cameras covering the zone|R:Dispatch a patrol|R:Record what was found"},
+    {"temperature", "Temperature out of range", 3, 0, 0,
+     "R:Check the reading on site|O:Inform the owner of the goods or equipment"},
     {"gas", "Gas detected", 1, 0, 60,
      "R:Keep people out of the zone|R:Alert the fire brigade as the contingency plan "
      "says|R:Inform the PFSO"},
-    {"radiation", "Radiation alarm", 1, 0, 60,
+    {"radiation_portal", "Radiation portal alarm", 1, 0, 60,
      "R:Stop the vehicle or container and keep people at a distance|R:Inform customs and the "
      "radiation protection officer|R:Record the reading and the container or vehicle"},
     {"water_level", "Water level out of range", 3, 0, 0,

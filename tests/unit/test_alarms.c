@@ -153,7 +153,7 @@ static void the_default_kinds_have_procedures_with_a_required_step(void **state)
 	assert_int_equal(alarm_priority_at(fi, 1), 2);
 	assert_int_equal(alarm_priority_at(fi, 2), 1);
 	assert_int_equal(alarm_priority_at(fi, 3), 1);
-	const struct alarm_kind *sm = alarm_kind_find(k, "smoke");
+	const struct alarm_kind *sm = alarm_kind_find(k, "smoke_heat");
 	assert_int_equal(alarm_priority_at(sm, 3), sm->priority); /* not an intrusion */
 	const struct alarm_kind *pir = alarm_kind_find(k, "pir");
 	assert_int_equal(alarm_priority_at(pir, 2), pir->priority - 1);
@@ -475,10 +475,10 @@ static void each_event_is_evaluated_once(void **state)
 {
 	struct fixture *f = *state;
 	struct alarm_kinds *k = alarm_kinds_default();
-	put(f, "sensors", sensor_ev(7, "smoke", "alarm", 0));
+	put(f, "sensors", sensor_ev(7, "smoke_heat", "alarm", 0));
 	assert_true(evaluate(f, k) >= 1);
 	assert_int_equal(evaluate(f, k), 0);
-	put(f, "sensors", sensor_ev(7, "smoke", "alarm", 0));
+	put(f, "sensors", sensor_ev(7, "smoke_heat", "alarm", 0));
 	evaluate(f, k);
 	json_t *a = get_alarm(f, 1);
 	assert_int_equal(ival(a, "count"), 2); /* not 3 */
