@@ -206,6 +206,10 @@ test('a door contact that opens with no grant at its reader is a forced door', a
   assert.equal(a.zone_id, s.zone.id);
 });
 
+test('the daemon stops cleanly with the alarm engine running (exit 0: no leak under the sanitizers)', async () => {
+  assert.equal(await d.stop(), 0, `clean stop: ${JSON.stringify(d.lastExit)}\n${d.log.slice(-2000)}`);
+});
+
 test('kill -9 right after sensor events are committed: every alarm is there after the restart, once', async () => {
   const x = await startDaemon({ tokens: [{ name: 'dev', role: 'device' }, { name: 'adm', role: 'admin' }, { name: 'op', role: 'operator' }] });
   const N = 12;
