@@ -16,7 +16,8 @@
  *
  * Every change is audited and published on topic "alarms" as
  * {"action": raised|repeated|acknowledged|assigned|step|resolved|escalated|source_normal,
- *  "alarm": the alarm row}. */
+ *  "alarm": the alarm row}; raised and repeated from an event add "source_event": the
+ * event's data with its "event_id". */
 #ifndef PG_ALARMS_H
 #define PG_ALARMS_H
 
@@ -98,6 +99,7 @@ struct alarm_raise {
 	double lat, lon;
 	int priority;           /* 0 = the kind's priority at the current level */
 	int64_t event_id;       /* the event that raised it, or 0 */
+	json_t *source_event;   /* that event's data (borrowed), or NULL: sent with the alarm event */
 	int64_t at_ms;
 	const char *actor;      /* "system" or the operator */
 };

@@ -168,7 +168,7 @@ int alarm_history_tx(struct store_tx *tx, int64_t id, int64_t at_ms, const char 
 
 /* Publishes {"action", "alarm": row} on "alarms"; audits it when audit_action is set. */
 int alarm_publish_tx(struct store_tx *tx, int64_t id, const char *action, const char *actor,
-		     const char *audit_action, json_t *details, struct pg_err *err)
+		     const char *audit_action, json_t *details, json_t *source, struct pg_err *err)
 {
 	json_t *row = NULL;
 	int rc = alarm_get_tx(tx, id, &row, err);
@@ -186,6 +186,8 @@ int alarm_publish_tx(struct store_tx *tx, int64_t id, const char *action, const 
 	}
 	if (rc == 0) {
 		json_t *ev = json_pack("{ss sO}", "action", action, "alarm", row);
+		if (source)
+			json_object_set_new(ev, "source_event", json_deep_copy(source));
 		int64_t eid = store_event(tx, "alarms", ev, err);
 		json_decref(ev);
 		rc = eid < 0 ? (int)eid : 0;
@@ -228,7 +230,8 @@ int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *ks, const stru
 			rc = alarm_history_tx(tx, open, r->at_ms, r->actor, "repeated", d, err);
 		json_decref(d);
 		if (rc == 0)
-			rc = alarm_publish_tx(tx, open, "repeated", r->actor, NULL, NULL, err);
+			rc = alarm_publish_tx(tx, open, "repeated", r->actor, NULL, NULL, r->source_event,
+					      err);
 		if (rc == 0) {
 			*id = open;
 			*folded = 1;
@@ -265,7 +268,8 @@ int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *ks, const stru
 	if (rc == 0)
 		rc = alarm_history_tx(tx, aid, r->at_ms, r->actor, "raised", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, aid, "raised", r->actor, "alarm.raise", d, err);
+		rc = alarm_publish_tx(tx, aid, "raised", r->actor, "alarm.raise", d, r->source_event,
+				      err);
 	json_decref(d);
 	if (rc == 0) {
 		*id = aid;
@@ -321,7 +325,7 @@ int alarm_ack_tx(struct store_tx *tx, int64_t id, const char *actor, int64_t now
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "acknowledged", NULL, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "acknowledged", actor, "alarm.acknowledge", NULL, err);
+		rc = alarm_publish_tx(tx, id, "acknowledged", actor, "alarm.acknowledge", NULL, NULL, err);
 	return rc;
 }
 
@@ -353,7 +357,7 @@ int alarm_assign_tx(struct store_tx *tx, int64_t id, const char *user, const cha
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "assigned", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "assigned", actor, "alarm.assign", d, err);
+		rc = alarm_publish_tx(tx, id, "assigned", actor, "alarm.assign", d, NULL, err);
 	json_decref(d);
 	return rc;
 }
@@ -384,7 +388,7 @@ int alarm_step_tx(struct store_tx *tx, int64_t id, int n, int done, const char *
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "step", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "step", actor, "alarm.step", d, err);
+		rc = alarm_publish_tx(tx, id, "step", actor, "alarm.step", d, NULL, err);
 	json_decref(d);
 	return rc;
 }
@@ -440,7 +444,7 @@ int alarm_resolve_tx(struct store_tx *tx, int64_t id, const char *outcome, const
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "resolved", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "resolved", actor, "alarm.resolve", d, err);
+		rc = alarm_publish_tx(tx, id, "resolved", actor, "alarm.resolve", d, NULL, err);
 	json_decref(d);
 	return rc;
 }

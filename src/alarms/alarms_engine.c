@@ -61,7 +61,14 @@ static int raise_alarm(struct store_tx *tx, const struct alarm_kinds *ks, struct
 	int folded;
 	if (!r->actor)
 		r->actor = "system";
+	json_t *given = r->source_event;
+	if (given) { /* the event's data, with its id, goes with the alarm event */
+		r->source_event = json_deep_copy(given);
+		json_object_set_new(r->source_event, "event_id", json_integer(r->event_id));
+	}
 	int rc = alarm_raise_tx(tx, ks, r, &id, &folded, err);
+	json_decref(r->source_event);
+	r->source_event = given;
 	if (rc == PG_EUNPROCESSABLE) { /* a kind the table lost: the event stays unevaluated */
 		pg_warn("alarms: event %s: %s", r->source_key ? r->source_key : "", err->msg);
 		return 0;
@@ -92,7 +99,7 @@ static int source_normal(struct store_tx *tx, const char *key, int offline, cons
 		if (rc == 0)
 			rc = alarm_history_tx(tx, id, at_ms, "system", "source_normal", d, err);
 		if (rc == 0)
-			rc = alarm_publish_tx(tx, id, "source_normal", "system", NULL, NULL, err);
+			rc = alarm_publish_tx(tx, id, "source_normal", "system", NULL, NULL, NULL, err);
 		if (rc < 0)
 			break;
 	}
@@ -113,6 +120,7 @@ static void sensor_raise(const struct ev *e, struct alarm_raise *r, char *key, s
 	r->source_name = str(e, "sensor");
 	r->zone_id = num(e, "zone_id");
 	r->event_id = e->id;
+	r->source_event = e->d;
 	r->at_ms = e->at_ms;
 	position(e, r);
 }
@@ -237,6 +245,7 @@ static void access_raise(const struct ev *e, struct alarm_raise *r, char *key, s
 	r->source_name = str(e, "reader");
 	r->zone_id = zone_of(e);
 	r->event_id = e->id;
+	r->source_event = e->d;
 	r->at_ms = e->at_ms;
 }
 
@@ -353,6 +362,7 @@ static int on_ais(struct store_tx *tx, const struct alarm_kinds *ks, const struc
 				.reason = str(e, "reason"),
 				.zone_id = num(e, "zone_id"),
 				.event_id = e->id,
+				.source_event = e->d,
 				.at_ms = e->at_ms};
 	position(e, &r);
 	return raise_alarm(tx, ks, &r, err);
@@ -373,6 +383,7 @@ static int on_training(struct store_tx *tx, const struct alarm_kinds *ks, const 
 				.source_name = what,
 				.reason = str(e, "reason"),
 				.event_id = e->id,
+				.source_event = e->d,
 				.at_ms = e->at_ms};
 	return raise_alarm(tx, ks, &r, err);
 }
@@ -564,7 +575,7 @@ static int escalate(struct store_tx *tx, const struct alarm_kinds *ks, int64_t n
 		if (rc == 0)
 			rc = alarm_history_tx(tx, id, now, "system", "escalated", d, err);
 		if (rc == 0)
-			rc = alarm_publish_tx(tx, id, "escalated", "system", "alarm.escalate", d, err);
+			rc = alarm_publish_tx(tx, id, "escalated", "system", "alarm.escalate", d, NULL, err);
 		json_decref(d);
 		if (rc < 0)
 			break;
