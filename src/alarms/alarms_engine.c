@@ -412,6 +412,7 @@ struct batch {
 	const struct alarm_kinds *ks;
 	json_t *events;
 	int64_t last; /* the id to store as the cursor */
+	int evaluated;
 };
 
 static int batch_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
@@ -440,6 +441,7 @@ static int batch_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 		if (pg_time_parse(json_string_value(json_object_get(env, "at")), &e.at_ms) < 0)
 			e.at_ms = pg_now_ms();
 		struct pg_err e2 = {0};
+		b->evaluated++;
 		rc = maps[m - 1].fn(tx, b->ks, &e, &e2);
 		if (rc == PG_EINVAL || rc == PG_EUNPROCESSABLE) {
 			pg_warn("alarms: event %lld (%s) not evaluated: %s", (long long)e.id, e.topic,
@@ -460,7 +462,7 @@ static int batch_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 /* Evaluates from *cursor on; moves *cursor; *done = events read. A batch without events to
  * evaluate is written (the stored cursor moved) only if persist is set. */
 static int evaluate(struct store *s, const struct alarm_kinds *ks, int64_t *cursor, int limit,
-		    int persist, int *done, struct pg_err *err)
+		    int persist, int *done, int *evaluated, struct pg_err *err)
 {
 	json_t *evs = NULL;
 	int rc = store_events_after(s, *cursor, NULL, limit, &evs, err);
@@ -474,8 +476,10 @@ static int evaluate(struct store *s, const struct alarm_kinds *ks, int64_t *curs
 								       "id"))
 			 : *cursor;
 	if (any || (persist && n)) {
-		struct batch b = {ks, evs, last};
+		struct batch b = {ks, evs, last, 0};
 		rc = store_write(s, batch_fn, &b, err);
+		if (evaluated)
+			*evaluated = rc == 0 ? b.evaluated : 0;
 	}
 	json_decref(evs);
 	if (rc < 0)
@@ -504,7 +508,7 @@ int alarms_evaluate(struct store *s, const struct alarm_kinds *ks, int limit, in
 	(void)now_ms; /* events carry their own time */
 	int64_t cursor = 0;
 	int rc = store_read(s, cursor_fn, &cursor, err);
-	return rc < 0 ? rc : evaluate(s, ks, &cursor, limit, 1, done, err);
+	return rc < 0 ? rc : evaluate(s, ks, &cursor, limit, 1, done, NULL, err);
 }
 
 /* ---- timers ------------------------------------------------------------------------------ */
@@ -700,10 +704,17 @@ static void *engine(void *arg)
 		struct pg_err err = {0};
 		int done = 0, rc = 0, evaluated = 0;
 		do {
-			rc = evaluate(a->s, a->kinds, &a->cursor, BATCH, 0, &done, &err);
+			int n = 0;
+			rc = evaluate(a->s, a->kinds, &a->cursor, BATCH, 0, &done, &n, &err);
 			evaluated += done;
+			if (n) {
+				__atomic_add_fetch(&a->m_evaluated, n, __ATOMIC_RELAXED);
+				__atomic_add_fetch(&a->m_batches, 1, __ATOMIC_RELAXED);
+			}
 		} while (rc == 0 && done == BATCH);
+		__atomic_store_n(&a->m_cursor, a->cursor, __ATOMIC_RELAXED);
 		if (rc < 0) {
+			__atomic_add_fetch(&a->m_errors, 1, __ATOMIC_RELAXED);
 			pg_error("alarms: evaluating events after %lld: %s", (long long)a->cursor,
 				 err.msg);
 			next = pg_now_ms() + RETRY_MS;
@@ -768,6 +779,7 @@ void alarms_close(struct alarms *a)
 {
 	if (!a)
 		return;
+	alarms_metrics_unregister();
 	if (a->started) {
 		pthread_mutex_lock(&a->lock);
 		a->stop = 1;

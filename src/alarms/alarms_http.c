@@ -324,7 +324,36 @@ static const struct http_route routes[] = {
      "{kinds, rules}", NULL},
 };
 
+static void metrics(struct pg_buf *out, void *ctx)
+{
+	struct alarms *a = ctx;
+	pg_buf_printf(out,
+		      "# HELP portguard_alarm_events_evaluated_total Events of topics sensors, access, "
+		      "ais, training evaluated by the alarm engine.\n"
+		      "# TYPE portguard_alarm_events_evaluated_total counter\n"
+		      "portguard_alarm_events_evaluated_total %lld\n"
+		      "# HELP portguard_alarm_batches_total Evaluation transactions.\n"
+		      "# TYPE portguard_alarm_batches_total counter\n"
+		      "portguard_alarm_batches_total %lld\n"
+		      "# HELP portguard_alarm_errors_total Evaluation passes that failed (retried).\n"
+		      "# TYPE portguard_alarm_errors_total counter\n"
+		      "portguard_alarm_errors_total %lld\n"
+		      "# HELP portguard_alarm_cursor The last event id the alarm engine has read.\n"
+		      "# TYPE portguard_alarm_cursor gauge\n"
+		      "portguard_alarm_cursor %lld\n",
+		      (long long)__atomic_load_n(&a->m_evaluated, __ATOMIC_RELAXED),
+		      (long long)__atomic_load_n(&a->m_batches, __ATOMIC_RELAXED),
+		      (long long)__atomic_load_n(&a->m_errors, __ATOMIC_RELAXED),
+		      (long long)__atomic_load_n(&a->m_cursor, __ATOMIC_RELAXED));
+}
+
+void alarms_metrics_unregister(void)
+{
+	http_metrics_unregister(metrics);
+}
+
 int alarms_register_routes(struct alarms *a)
 {
-	return http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), a);
+	int rc = http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), a);
+	return rc < 0 ? rc : http_metrics_register(metrics, a);
 }

@@ -32,6 +32,11 @@ struct alarms {
 	int wake, stop;
 	int64_t cursor; /* the last event read (the stored cursor may lag behind it) */
 	int64_t deadline_ms;
+	/* /metrics (atomics: the engine writes, HTTP threads read) */
+	int64_t m_evaluated, m_batches, m_errors, m_cursor;
 };
+
+/* /metrics: registered with the routes, unregistered by alarms_close. */
+void alarms_metrics_unregister(void);
 
 #endif

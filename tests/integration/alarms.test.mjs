@@ -194,6 +194,10 @@ test('a sensor event over HTTP raises an alarm with its cameras; repeats fold; n
   assert.deepEqual(after.history.map((h) => h.action), ['raised', 'repeated', 'source_normal']);
   const mine = (await alarmsOf(d, tok.operator)).filter((x) => x.source_key === `sensor:${sensor.id}`);
   assert.equal(mine.length, 1, 'one alarm, not three');
+  const m = (await d.api('GET', '/metrics')).text;
+  assert.ok(Number(/^portguard_alarm_events_evaluated_total (\d+)$/m.exec(m)?.[1]) >= 3, m);
+  assert.ok(Number(/^portguard_alarm_cursor (\d+)$/m.exec(m)?.[1]) >= r.json.event_id);
+  assert.match(m, /^portguard_alarm_errors_total 0$/m);
 });
 
 test('a door contact that opens with no grant at its reader is a forced door', async () => {
