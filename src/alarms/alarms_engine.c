@@ -666,6 +666,15 @@ static void on_published(void *ctx)
 	pthread_mutex_unlock(&a->lock);
 }
 
+void alarms_retime(struct alarms *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->retime = 1;
+	a->wake = 1;
+	pthread_cond_signal(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
 #define RESYNC_MS 30000 /* look at the store this often anyway (writes by other processes) */
 #define RETRY_MS  1000
 
@@ -690,8 +699,9 @@ static void *engine(void *arg)
 			pthread_cond_timedwait(&a->cond, &a->lock, &ts);
 			now = pg_now_ms();
 		}
-		int stop = a->stop;
+		int stop = a->stop, retime = a->retime;
 		a->wake = 0;
+		a->retime = 0;
 		pthread_mutex_unlock(&a->lock);
 		if (stop)
 			break;
@@ -724,7 +734,7 @@ static void *engine(void *arg)
 		struct tick t = {a->kinds, now, INT64_MAX};
 		if (now >= next)
 			rc = store_write(a->s, tick_fn, &t, &err);
-		else if (evaluated)
+		else if (evaluated || retime)
 			rc = store_read(a->s, deadline_fn, &t, &err);
 		else
 			t.next = next;

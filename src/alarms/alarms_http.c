@@ -205,6 +205,7 @@ static void change_finish(struct http_req *req, int rc, const struct pg_err *err
 	} else {
 		http_json(req, c->op == OP_RAISE ? 201 : 200, json_incref(c->out));
 		if (c->op == OP_RAISE) {
+			alarms_retime(c->a); /* its escalation is a new deadline */
 			char loc[64];
 			pg_snprintf(loc, sizeof(loc), "/api/v1/alarms/%lld", (long long)c->id);
 			http_header(req, "Location", loc);

@@ -30,11 +30,15 @@ struct alarms {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int wake, stop;
+	int retime; /* a deadline may have changed outside the engine (a manual alarm) */
 	int64_t cursor; /* the last event read (the stored cursor may lag behind it) */
 	int64_t deadline_ms;
 	/* /metrics (atomics: the engine writes, HTTP threads read) */
 	int64_t m_evaluated, m_batches, m_errors, m_cursor;
 };
+
+/* Wakes the engine to read its deadlines again (after a manual alarm committed). */
+void alarms_retime(struct alarms *a);
 
 /* /metrics: registered with the routes, unregistered by alarms_close. */
 void alarms_metrics_unregister(void);

@@ -245,3 +245,42 @@ test('kill -9 right after sensor events are committed: every alarm is there afte
     await x.cleanup();
   }
 });
+
+test('[alarms] kinds names a file: its escalation time runs in the live daemon; a bad file stops serve with the line', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portguard-it-kinds-'));
+  try {
+    const kinds = path.join(dir, 'alarms.ini');
+    fs.writeFileSync(kinds, '[kind manual]\nescalate_s = 1\n\n[kind crane_overload]\nlabel = Crane overload\npriority = 2\nrequired = Stop the crane\n');
+    const x = await startDaemon({ tokens: [{ name: 'op', role: 'operator' }], config: `[alarms]\nkinds = ${kinds}\n` });
+    try {
+      const as2 = { bearer: x.tokens.op };
+      const k = await x.api('GET', '/api/v1/alarm-kinds', as2);
+      assert.ok(k.json.kinds.some((c) => c.kind === 'crane_overload' && c.label === 'Crane overload'));
+      const sse = await x.events('/api/v1/events?topics=alarms', as2);
+      const r = await x.api('POST', '/api/v1/alarms', { ...as2, body: { reason: 'escalate me', priority: 2 } });
+      assert.equal(r.status, 201, r.text);
+      const t0 = Date.now();
+      const seen = await sse.until((ev) => ev.json?.data?.action === 'escalated' && ev.json.data.alarm.id === r.json.id, 6000);
+      const esc = seen.at(-1).json.data.alarm;
+      assert.ok(Date.now() - t0 < 3000, `escalated after ${Date.now() - t0} ms`);
+      assert.equal(esc.priority, 1);
+      assert.equal(esc.escalations, 1);
+      assert.equal(esc.state, 'new');
+      const ack = await x.api('POST', `/api/v1/alarms/${r.json.id}/ack`, as2);
+      assert.equal(ack.json.escalation_due, null);
+      const hist = (await x.api('GET', `/api/v1/alarms/${r.json.id}`, as2)).json.history;
+      assert.deepEqual(hist[1].detail, { step: 1, from: 2, to: 1, unacknowledged_s: 1 });
+      sse.close();
+    } finally {
+      await x.cleanup();
+    }
+    fs.writeFileSync(kinds, '[kind manual]\npriority = 9\n');
+    await assert.rejects(startDaemon({ config: `[alarms]\nkinds = ${kinds}\n` }),
+      (e) => /line 2: \[kind manual\]: priority: '9' is not a whole number from 1 to 5/.test(e.message));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
