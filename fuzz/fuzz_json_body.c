@@ -22,6 +22,7 @@
 #include "inspect/inspect.h"
 #include "inspect/inspect_container.h"
 #include "level/level.h"
+#include "sensors/sensors.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -39,6 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct inspect *in = NULL;
 	FUZZ_CHECK(inspect_open(NULL, &in, NULL) == 0);
 	FUZZ_CHECK(inspect_register_routes(in) == 0); /* in lives as long as the harness */
+	FUZZ_CHECK(sensors_register_routes(NULL) == 0); /* handlers never run here */
 	return 0;
 }
 
