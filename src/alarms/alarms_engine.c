@@ -459,13 +459,16 @@ static int batch_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 	return rc;
 }
 
-/* Evaluates from *cursor on; moves *cursor; *done = events read. A batch without events to
- * evaluate is written (the stored cursor moved) only if persist is set. */
-static int evaluate(struct store *s, const struct alarm_kinds *ks, int64_t *cursor, int limit,
-		    int persist, int *done, int *evaluated, struct pg_err *err)
+/* Evaluates the events of the topics from *cursor on; moves *cursor; *done = events read. A
+ * batch without events to evaluate is written (the stored cursor moved) only if persist is
+ * set. */
+static int evaluate(struct store *s, const struct alarm_kinds *ks, const struct pg_bus_sub *topics,
+		    int64_t *cursor, int limit, int persist, int *done, int *evaluated,
+		    struct pg_err *err)
 {
 	json_t *evs = NULL;
-	int rc = store_events_after(s, *cursor, NULL, limit, &evs, err);
+	/* only the topics evaluated are parsed (the log holds the alarms' own events too) */
+	int rc = store_events_after(s, *cursor, topics, limit, &evs, err);
 	if (rc < 0)
 		return rc;
 	size_t n = json_array_size(evs);
@@ -508,7 +511,14 @@ int alarms_evaluate(struct store *s, const struct alarm_kinds *ks, int limit, in
 	(void)now_ms; /* events carry their own time */
 	int64_t cursor = 0;
 	int rc = store_read(s, cursor_fn, &cursor, err);
-	return rc < 0 ? rc : evaluate(s, ks, &cursor, limit, 1, done, NULL, err);
+	if (rc < 0)
+		return rc;
+	struct pg_bus *bus = pg_bus_new(); /* a filter only: nothing is published on it */
+	struct pg_bus_sub *topics = pg_bus_subscribe(bus, TOPICS, NULL, NULL);
+	rc = evaluate(s, ks, topics, &cursor, limit, 1, done, NULL, err);
+	pg_bus_unsubscribe(topics);
+	pg_bus_free(bus);
+	return rc;
 }
 
 /* ---- timers ------------------------------------------------------------------------------ */
@@ -715,7 +725,7 @@ static void *engine(void *arg)
 		int done = 0, rc = 0, evaluated = 0;
 		do {
 			int n = 0;
-			rc = evaluate(a->s, a->kinds, &a->cursor, BATCH, 0, &done, &n, &err);
+			rc = evaluate(a->s, a->kinds, a->sub, &a->cursor, BATCH, 0, &done, &n, &err);
 			evaluated += done;
 			if (n) {
 				__atomic_add_fetch(&a->m_evaluated, n, __ATOMIC_RELAXED);
