@@ -23,9 +23,9 @@ static int put_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 	struct put *p = vctx;
 	for (int i = 0; i < p->n; i++) {
 		json_t *d = json_pack("{ss sI ss ss ss si sf sf}", "action", "event", "sensor_id",
-				      (json_int_t)(1 + i % p->sensors), "sensor", "bench", "kind",
-				      "fence_intrusion", "state", "alarm", "value", i, "lat", 51.95,
-				      "lon", 4.05);
+		                      (json_int_t)(1 + i % p->sensors), "sensor", "bench", "kind",
+		                      "fence_intrusion", "state", "alarm", "value", i, "lat", 51.95,
+		                      "lon", 4.05);
 		int64_t id = store_event(tx, "sensors", d, err);
 		json_decref(d);
 		if (id < 0)
@@ -69,9 +69,10 @@ static int run(int n, int sensors)
 	if (rc < 0)
 		fprintf(stderr, "bench_alarms: %s\n", err.msg);
 	else
-		printf("%-6s %d events from %d sensor(s): %.0f ms, %.0f events/s, %.1f us per event\n",
-		       sensors == 1 ? "fold" : "raise", n, sensors, us / 1000.0,
-		       n * 1e6 / (double)us, (double)us / n);
+		printf(
+		    "%-6s %d events from %d sensor(s): %.0f ms, %.0f events/s, %.1f us per event\n",
+		    sensors == 1 ? "fold" : "raise", n, sensors, us / 1000.0, n * 1e6 / (double)us,
+		    (double)us / n);
 	pg_free(k);
 	store_close(s);
 	rm_store(dir);

@@ -22,7 +22,8 @@ static void check_kinds(const struct alarm_kinds *k)
 		const struct alarm_kind *a = &k->kinds[i];
 		FUZZ_CHECK(memchr(a->name, '\0', sizeof(a->name)) != NULL && a->name[0]);
 		for (const char *c = a->name; *c; c++)
-			FUZZ_CHECK((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_');
+			FUZZ_CHECK((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			           *c == '_');
 		FUZZ_CHECK(memchr(a->label, '\0', sizeof(a->label)) != NULL && a->label[0]);
 		FUZZ_CHECK(a->priority >= 1 && a->priority <= 5);
 		FUZZ_CHECK(a->escalate_s >= 0 && a->escalate_s <= 86400);
@@ -30,7 +31,8 @@ static void check_kinds(const struct alarm_kinds *k)
 		FUZZ_CHECK(a->nsteps >= 1 && a->nsteps <= ALARM_MAX_STEPS);
 		int req = 0;
 		for (int j = 0; j < a->nsteps; j++) {
-			FUZZ_CHECK(memchr(a->steps[j].text, '\0', sizeof(a->steps[j].text)) != NULL);
+			FUZZ_CHECK(memchr(a->steps[j].text, '\0', sizeof(a->steps[j].text)) !=
+			           NULL);
 			FUZZ_CHECK(a->steps[j].text[0]);
 			req += a->steps[j].required;
 		}

@@ -11,11 +11,11 @@ extern const char *const alarm_columns_sql;
 
 /* Appends a history row (detail borrowed, may be NULL). */
 int alarm_history_tx(struct store_tx *tx, int64_t id, int64_t at_ms, const char *actor,
-		     const char *action, json_t *detail, struct pg_err *err);
+                     const char *action, json_t *detail, struct pg_err *err);
 /* Publishes {"action", "alarm": row} (and "source_event": source, when not NULL) on
  * "alarms"; audits it as audit_action (unless NULL) with details (borrowed, may be NULL). */
 int alarm_publish_tx(struct store_tx *tx, int64_t id, const char *action, const char *actor,
-		     const char *audit_action, json_t *details, json_t *source, struct pg_err *err);
+                     const char *audit_action, json_t *details, json_t *source, struct pg_err *err);
 /* The cameras for an alarm row: those whose zones hold its zone, then the nearest. */
 int alarm_cameras_tx(struct store_tx *tx, const json_t *alarm, json_t **out, struct pg_err *err);
 
@@ -30,7 +30,7 @@ struct alarms {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int wake, stop;
-	int retime; /* a deadline may have changed outside the engine (a manual alarm) */
+	int retime;     /* a deadline may have changed outside the engine (a manual alarm) */
 	int64_t cursor; /* the last event read (the stored cursor may lag behind it) */
 	int64_t deadline_ms;
 	/* /metrics (atomics: the engine writes, HTTP threads read) */
