@@ -284,3 +284,33 @@ test('[alarms] kinds names a file: its escalation time runs in the live daemon; 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a sensor event committed while no engine ran (the crash window, made certain) is evaluated at the next start', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const x = await startDaemon({ tokens: [{ name: 'op', role: 'operator' }] });
+  try {
+    assert.equal(await x.stop(), 0);
+    // what a killed daemon leaves: the event committed, the cursor before it
+    const data = JSON.stringify({ action: 'event', sensor_id: 4242, sensor: 'gap-pir', kind: 'pir', zone_id: null, reader_id: null, lat: null, lon: null, state: 'alarm', previous: null, value: null, unit: null, reason: null, at: '2026-11-27T10:00:00.000Z', received: '2026-11-27T10:00:00.000Z', source: 'http' });
+    const r = spawnSync('sqlite3', ['-batch', path.join(x.dataDir, 'portguard.db'),
+      `INSERT INTO events(topic, at, data) VALUES ('sensors', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '${data}'); SELECT max(id) FROM events; SELECT event_id FROM alarm_cursor;`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const [eventId, cursor] = r.stdout.trim().split('\n').map(Number);
+    assert.ok(cursor < eventId, `the cursor ${cursor} is before the event ${eventId}`);
+    const y = await startDaemon({ dataDir: x.dataDir, init: false });
+    try {
+      const bearer = x.tokens.op;
+      const a = await waitFor('the alarm of the event', async () =>
+        (await listAll(y, '/api/v1/alarms', { bearer })).items.find((i) => i.source_key === 'sensor:4242'));
+      assert.equal(a.kind, 'pir');
+      assert.equal(a.event_id, eventId);
+      assert.equal(a.count, 1);
+      assert.equal(await y.stop(), 0);
+    } finally {
+      await y.cleanup({ keepData: true });
+    }
+  } finally {
+    await x.cleanup();
+  }
+});
