@@ -6,7 +6,8 @@
  *    at least one required, no two kinds share a name, the kind 'manual' is there, the rules
  *    are within their limits, and the JSON of the table round-trips through jansson;
  *  - on failure the output is untouched and err says PG_EINVAL with a message;
- *  - parsing is deterministic: the same text gives the same table. */
+ *  - parsing is deterministic: the same text gives the same table;
+ *  - the table written as INI (alarm_kinds_ini) reads back as the same table. */
 #include <jansson.h>
 
 #include "alarms/alarms.h"
@@ -74,6 +75,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *j2 = alarm_kinds_json(k2);
 		FUZZ_CHECK(json_equal(j, j2));
 		json_decref(j2);
+		struct pg_buf ini;
+		pg_buf_init(&ini, 1 << 22);
+		FUZZ_CHECK(alarm_kinds_ini(k, &ini) == 0);
+		struct alarm_kinds *k3 = NULL;
+		struct pg_err e3 = {0};
+		if (alarm_kinds_parse(ini.p, &k3, &e3) != 0) {
+			fprintf(stderr, "the INI of an accepted table is refused: %s\n", e3.msg);
+			FUZZ_CHECK(0);
+		}
+		json_t *j3 = alarm_kinds_json(k3);
+		FUZZ_CHECK(json_equal(j, j3));
+		json_decref(j3);
+		pg_free(k3);
+		pg_buf_release(&ini);
 		json_decref(back);
 		json_decref(j);
 		free(s);

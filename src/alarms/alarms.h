@@ -72,6 +72,9 @@ int alarm_kinds_parse(const char *text, struct alarm_kinds **out, struct pg_err 
 /* Reads and parses a file of at most 1 MiB; err names the file. */
 int alarm_kinds_load(const char *path, struct alarm_kinds **out, struct pg_err *err);
 const struct alarm_kind *alarm_kind_find(const struct alarm_kinds *k, const char *name);
+/* The kinds and rules as INI text that alarm_kinds_parse reads back to the same table
+ * (etc/alarms.ini without its comments; 'portguard alarm kinds'). PG_ELIMIT if out is full. */
+int alarm_kinds_ini(const struct alarm_kinds *k, struct pg_buf *out);
 /* The kinds and rules as JSON (GET /api/v1/alarm-kinds). */
 json_t *alarm_kinds_json(const struct alarm_kinds *k);
 

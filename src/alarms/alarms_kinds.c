@@ -148,6 +148,11 @@ int alarm_priority_at(const struct alarm_kind *k, int level)
 
 /* ---- the INI file ----------------------------------------------------------------------- */
 
+/* libinih reads a line in pieces of 200 bytes: longer lines are refused first. */
+#define MAX_LINE 198
+/* a step written back as "optional = TEXT" must fit a line */
+#define STEP_MAX (MAX_LINE - 11)
+
 struct parse {
 	struct alarm_kinds *ks;
 	struct pg_err *err;
@@ -267,9 +272,8 @@ static int kind_key(struct parse *p, const char *key, const char *value)
 		}
 		if (k->nsteps >= ALARM_MAX_STEPS)
 			return fail(p, "[%s]: more than %d steps", p->section, ALARM_MAX_STEPS);
-		if (!*value || strlen(value) >= ALARM_STEP_LEN)
-			return fail(p, "[%s]: a step is 1 to %d characters", p->section,
-			            ALARM_STEP_LEN - 1);
+		if (!*value || strlen(value) > STEP_MAX)
+			return fail(p, "[%s]: a step is 1 to %d characters", p->section, STEP_MAX);
 		struct alarm_step_def *d = &k->steps[k->nsteps++];
 		pg_strlcpy(d->text, value, sizeof(d->text));
 		d->required = key[0] == 'r';
@@ -294,9 +298,6 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return 0;
 	return p->kind ? kind_key(p, key, value) : rules_key(p, key, value);
 }
-
-/* libinih reads a line in pieces of 200 bytes: longer lines are refused first. */
-#define MAX_LINE 198
 
 int alarm_kinds_parse(const char *text, struct alarm_kinds **out, struct pg_err *err)
 {
@@ -356,6 +357,37 @@ int alarm_kinds_load(const char *path, struct alarm_kinds **out, struct pg_err *
 	if (alarm_kinds_parse(text, out, &e) < 0)
 		rc = pg_err_set(err, PG_EINVAL, "alarm kinds %s: %s", path, e.msg);
 	pg_free(text);
+	return rc;
+}
+
+int alarm_kinds_ini(const struct alarm_kinds *ks, struct pg_buf *out)
+{
+	const struct alarm_rules *r = &ks->rules;
+	int rc = pg_buf_printf(
+	    out,
+	    "[rules]\n"
+	    "; a door that opens with no access granted at its reader this many seconds before: "
+	    "door_forced\nforced_door_grant_s = %d\n"
+	    "; a door still open this many seconds after it opened: door_held_open\n"
+	    "door_held_open_s = %d\n"
+	    "; this many denials at one reader within denials_window_s: access_denied_repeated\n"
+	    "denials = %d\ndenials_window_s = %d\n"
+	    "; how often an unacknowledged alarm of priority 1 or 2 escalates at most\n"
+	    "escalation_steps = %d\n",
+	    r->forced_door_grant_s, r->door_held_open_s, r->denials, r->denials_window_s,
+	    r->escalation_steps);
+	for (int i = 0; rc == 0 && i < ks->n; i++) {
+		const struct alarm_kind *k = &ks->kinds[i];
+		rc = pg_buf_printf(out,
+		                   "\n[kind %s]\nlabel = %s\npriority = %d\nintrusion = %s\n"
+		                   "escalate_s = %d\n",
+		                   k->name, k->label, k->priority, k->intrusion ? "yes" : "no",
+		                   k->escalate_s);
+		for (int j = 0; rc == 0 && j < k->nsteps; j++)
+			rc = pg_buf_printf(out, "%s = %s\n",
+			                   k->steps[j].required ? "required" : "optional",
+			                   k->steps[j].text);
+	}
 	return rc;
 }
 

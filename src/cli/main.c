@@ -47,6 +47,10 @@ static const struct cli_command commands[] = {
 	{"container check", "NUMBER...", "Check ISO 6346 container numbers: one line each, exit 0 "
 					 "only if all are valid",
 	 {{NULL, NULL, NULL}}, cmd_container_check, 1},
+	{"alarm kinds", NULL, "Print the alarm kinds and rules in effect as INI (etc/alarms.ini); "
+			      "exit 1 naming the line of a bad --file",
+	 {{"--file", "FILE", "alarm kinds file over the built-in table (as [alarms] kinds)"}},
+	 cmd_alarm_kinds},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 

@@ -314,3 +314,28 @@ test('a sensor event committed while no engine ran (the crash window, made certa
     await x.cleanup();
   }
 });
+
+test('portguard alarm kinds prints the table of etc/alarms.ini; a bad --file exits 1 naming the line', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { run, repoRoot, tempDir, removeTempDir } = await import('./lib/daemon.mjs');
+  const r = await run(['alarm', 'kinds']);
+  assert.equal(r.code, 0, r.stderr);
+  const shipped = fs.readFileSync(path.join(repoRoot, 'etc/alarms.ini'), 'utf8');
+  assert.equal(r.stdout, shipped.slice(shipped.indexOf('\n[rules]\n') + 1));
+  const dir = tempDir('portguard-it-kinds-');
+  try {
+    const f = path.join(dir, 'k.ini');
+    fs.writeFileSync(f, '[kind pir]\nlabel = Motion\n');
+    const ok = await run(['alarm', 'kinds', '--file', f]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /\[kind pir\]\nlabel = Motion\npriority = 3\n/);
+    fs.writeFileSync(f, '[kind pir]\n\nescalate_s = soon\n');
+    const bad = await run(['alarm', 'kinds', '--file', f]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /alarm kinds .*k\.ini: line 3: \[kind pir\]: escalate_s: 'soon' is not a whole number from 0 to 86400/);
+    assert.equal(bad.stdout, '');
+  } finally {
+    removeTempDir(dir);
+  }
+});

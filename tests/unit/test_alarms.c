@@ -235,6 +235,31 @@ static void the_shipped_ini_file_is_the_default_table(void **state)
 	pg_free(d);
 }
 
+static void the_ini_text_of_a_table_reads_back_as_the_same_table(void **state)
+{
+	(void)state;
+	struct alarm_kinds *k = NULL, *back = NULL;
+	struct pg_err err = {0};
+	assert_int_equal(alarm_kinds_parse("[kind crane_overload]\npriority = 2\nrequired = Stop "
+	                                   "the crane\n[rules]\ndenials = 7\n",
+	                                   &k, &err),
+	                 0);
+	struct pg_buf b;
+	pg_buf_init(&b, 1 << 20);
+	assert_int_equal(alarm_kinds_ini(k, &b), 0);
+	if (alarm_kinds_parse(b.p, &back, &err) < 0)
+		fail_msg("%s", err.msg);
+	json_t *x = alarm_kinds_json(k), *y = alarm_kinds_json(back);
+	assert_true(json_equal(x, y));
+	assert_non_null(alarm_kind_find(back, "crane_overload"));
+	assert_int_equal(back->rules.denials, 7);
+	json_decref(x);
+	json_decref(y);
+	pg_buf_release(&b);
+	pg_free(k);
+	pg_free(back);
+}
+
 /* ---- lifecycle ---------------------------------------------------------------------------- */
 
 static void the_workflow_allows_only_its_transitions(void **state)
@@ -556,6 +581,7 @@ int main(void)
 	    cmocka_unit_test(the_default_kinds_have_procedures_with_a_required_step),
 	    cmocka_unit_test(an_ini_file_overrides_and_adds_kinds),
 	    cmocka_unit_test(the_shipped_ini_file_is_the_default_table),
+	    cmocka_unit_test(the_ini_text_of_a_table_reads_back_as_the_same_table),
 	    cmocka_unit_test(the_workflow_allows_only_its_transitions),
 	    cmocka_unit_test_setup_teardown(a_sensor_alarm_is_raised_and_repeats_fold_into_it,
 	                                    setup, unit_teardown),
