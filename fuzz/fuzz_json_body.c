@@ -18,6 +18,7 @@
 
 #include "http_int.h"
 #include "access/access_int.h"
+#include "alarms/alarms.h"
 #include "fuzz.h"
 #include "inspect/inspect.h"
 #include "inspect/inspect_container.h"
@@ -43,6 +44,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_CHECK(inspect_register_routes(in) == 0); /* in lives as long as the harness */
 	FUZZ_CHECK(training_drill_register_routes(NULL) == 0);
 	FUZZ_CHECK(sensors_register_routes(NULL) == 0); /* handlers never run here */
+	FUZZ_CHECK(alarms_register_routes(NULL) == 0);
 	return 0;
 }
 

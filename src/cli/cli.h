@@ -45,5 +45,6 @@ int cmd_container_check(const struct cli_command *cmd, const struct cli_args *ar
 int cmd_ais_decode(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_training_import(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_training_compliance(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_alarm_kinds(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

@@ -14,6 +14,7 @@
 #include "../inspect/inspect_container.h"
 #include "../access/access.h"
 #include "../access/access_demo.h"
+#include "../alarms/alarms.h"
 #include "../level/level.h"
 #include "../training/training_drill.h"
 #include "../sensors/sensors.h"
@@ -88,13 +89,22 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
+	struct alarms *alm = NULL;
+	if (alarms_open(s, bus, cfg->alarms_kinds, &alm, &err) < 0) {
+		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		sensors_close(sens);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
 	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
 	    training_drill_register_routes(drills) < 0 || sensors_register_routes(sens) < 0 ||
-	    training_register_routes(trn) < 0) {
+	    training_register_routes(trn) < 0 || alarms_register_routes(alm) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		alarms_close(alm);
 		training_drill_close(drills);
 		sensors_close(sens);
 		training_close(trn);
@@ -105,6 +115,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	if (http_start(&deps, &srv, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
 		training_drill_close(drills);
+		alarms_close(alm);
 		sensors_close(sens);
 		training_close(trn);
 		inspect_close(insp);
@@ -147,6 +158,7 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	training_drill_close(drills);
 	sensors_close(sens);
 	training_close(trn);
+	alarms_close(alm);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;

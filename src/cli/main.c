@@ -59,6 +59,10 @@ static const struct cli_command commands[] = {
 	 {DATA_FLAG, CONFIG_FLAG, {"--status", "S", "only rows current, expiring or overdue"},
 	  {"--role", "ROLE", "only people with this job role"}},
 	 cmd_training_compliance},
+	{"alarm kinds", NULL, "Print the alarm kinds and rules in effect as INI (etc/alarms.ini); "
+			      "exit 1 naming the line of a bad --file",
+	 {{"--file", "FILE", "alarm kinds file over the built-in table (as [alarms] kinds)"}},
+	 cmd_alarm_kinds},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 

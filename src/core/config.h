@@ -23,6 +23,7 @@ struct pg_config {
 	int64_t lockout_minutes;   /* [auth] lockout_minutes */
 	char log_level[16];   /* [log] level = debug|info|warn|error */
 	char inspect_rules[512]; /* [inspect] rules = FILE: risk rules; "" = the built-in table */
+	char alarms_kinds[512];  /* [alarms] kinds = FILE: alarm kinds; "" = the built-in table */
 	int64_t mqtt_enabled;    /* [mqtt] enabled = 0|1: subscribe to sensor messages */
 	char mqtt_host[128];     /* [mqtt] host: the broker */
 	int64_t mqtt_port;       /* [mqtt] port */

@@ -35,6 +35,7 @@ static const struct cfg_key cfg_keys[] = {
 	INT("auth", "lockout_minutes", lockout_minutes, 1, 24 * 60, "15"),
 	STR("log", "level", log_level, "info"),
 	STR("inspect", "rules", inspect_rules, ""),
+	STR("alarms", "kinds", alarms_kinds, ""),
 	INT("mqtt", "enabled", mqtt_enabled, 0, 1, "0"),
 	STR("mqtt", "host", mqtt_host, "127.0.0.1"),
 	INT("mqtt", "port", mqtt_port, 1, 65535, "1883"),
