@@ -42,5 +42,6 @@ int cmd_audit_verify(const struct cli_command *cmd, const struct cli_args *args)
 int cmd_import_people(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_import_manifest(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_container_check(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_ais_decode(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

@@ -46,6 +46,11 @@ static const struct cli_command commands[] = {
 	{"container check", "NUMBER...", "Check ISO 6346 container numbers: one line each, exit 0 "
 					 "only if all are valid",
 	 {{NULL, NULL, NULL}}, cmd_container_check, 1},
+	{"ais decode", "[FILE]", "Decode AIS NMEA sentences (stdin without FILE or with '-') to one "
+				 "gpsd JSON object per message",
+	 {{"--raw", NULL, "unscaled integers, as gpsdecode -u -j"},
+	  {"--stats", NULL, "print the sentence, message and drop counts (by reason) on stderr"}},
+	 cmd_ais_decode},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 
@@ -176,7 +181,7 @@ int main(int argc, char **argv)
 	}
 	args.argv = (const char *const *)&argv[used];
 	args.positional = args.argc ? args.argv[0] : NULL;
-	if (cmd->positional && !args.argc) {
+	if (cmd->positional && !args.argc && cmd->positional[0] != '[') { /* "[FILE]": optional */
 		fprintf(stderr, "portguard %s: missing %s\n", cmd->name, cmd->positional);
 		return 2;
 	}
