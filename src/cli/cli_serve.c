@@ -14,6 +14,8 @@
 #include "../inspect/inspect_container.h"
 #include "../access/access.h"
 #include "../access/access_demo.h"
+#include "../ais/ais_live.h"
+#include "../ais/ais_sim.h"
 #include "../level/level.h"
 #include "cli_int.h"
 
@@ -58,17 +60,41 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		access_close(acc);
 		return 1;
 	}
-	http_routes_reset();
-	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
-	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
-	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0) {
-		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+	struct ais_live *ais = NULL;
+	struct ais_sim *ais_sim = NULL;
+	struct ais_source *ais_src = NULL;
+	struct pg_config acfg = *cfg;
+	if (demo && !acfg.ais_layout[0] && ais_sim_layout_path(acfg.ais_layout, sizeof(acfg.ais_layout)) < 0)
+		pg_warn("demo: etc/port-layout.geojson not found: the waterside picture has no zones");
+	if (demo)
+		pg_strlcpy(acfg.ais_watch_mmsi, AIS_SIM_WATCH_MMSI, sizeof(acfg.ais_watch_mmsi));
+	if (ais_live_open(s, &acfg, &ais, &err) < 0) {
+		fprintf(stderr, "portguard %s: ais: %s\n", cmdname, err.msg);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
 	}
-	if (http_start(&deps, &srv, &err) < 0) {
+	if (demo) {
+		struct ais_rules rules;
+		ais_sim_rules(&rules);
+		ais_live_set_rules(ais, &rules);
+		ais_src = ais_live_source(ais, "sim");
+	}
+	http_routes_reset();
+	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
+	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
+	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
+	    ais_live_register_routes(ais) < 0) {
+		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
+		ais_live_close(ais);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
+	if (http_start(&deps, &srv, &err) < 0 || ais_live_start(ais, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		http_stop(srv, 0);
+		ais_live_close(ais);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -76,6 +102,8 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	store_write(s, system_event, "daemon.start", NULL);
 	if (demo && access_sim_start(acc, DEMO_PEOPLE, 1500, &sim) < 0)
 		pg_warn("demo: the badge simulator did not start");
+	if (demo && ais_sim_start(ais, ais_src, &ais_sim, &err) < 0)
+		pg_warn("demo: the AIS simulator did not start: %s", err.msg);
 	char host[128];
 	const char *colon = strrchr(cfg->listen, ':');
 	pg_snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg->listen), cfg->listen);
@@ -96,9 +124,11 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	sigwait(&set, &sig);
 	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	access_sim_stop(sim);
+	ais_sim_stop(ais_sim);
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
+	ais_live_close(ais);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;
@@ -124,6 +154,8 @@ static int apply_flags(const struct cli_command *cmd, const struct cli_args *arg
 		{"--listen", "server", "listen"},
 		{"--threads", "server", "threads"},
 		{"--log-level", "log", "level"},
+		{"--ais-input", "ais", "inputs"},
+		{"--ais-layout", "ais", "layout"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = cli_flag(cmd, args, map[i].flag);

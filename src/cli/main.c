@@ -17,11 +17,15 @@ static const struct cli_command commands[] = {
 	{"serve", NULL, "Run the daemon (HTTP API, console, event streams)",
 	 {DATA_FLAG, CONFIG_FLAG, {"--listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)"},
 	  {"--threads", "N", "HTTP thread pool size (default: one per CPU)"},
-	  {"--log-level", "LEVEL", "debug, info, warn or error"}},
+	  {"--log-level", "LEVEL", "debug, info, warn or error"},
+	  {"--ais-input", "URLS", "AIS inputs, comma-separated: tcp://HOST:PORT, udp://ADDR:PORT, "
+				  "file://PATH?speed=N ([ais] inputs)"},
+	  {"--ais-layout", "FILE", "the waterside layout GeoJSON ([ais] layout)"}},
 	 cmd_serve},
 	{"demo", NULL, "Init and serve a throwaway demo store with demo users",
 	 {{"--data", "DIR", "demo data directory, emptied first (default ./var/demo)"},
-	  {"--listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)"}},
+	  {"--listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)"},
+	  {"--ais-layout", "FILE", "the waterside layout (default: the shipped etc/port-layout.geojson)"}},
 	 cmd_demo},
 	{"user add", "NAME", "Create a user",
 	 {DATA_FLAG, {"--role", "ROLE", "admin, pfso, operator, gate, inspector, trainer, auditor, "

@@ -35,6 +35,20 @@ static const struct cfg_key cfg_keys[] = {
 	INT("auth", "lockout_minutes", lockout_minutes, 1, 24 * 60, "15"),
 	STR("log", "level", log_level, "info"),
 	STR("inspect", "rules", inspect_rules, ""),
+	STR("ais", "layout", ais_layout, ""),
+	STR("ais", "inputs", ais_inputs, ""),
+	STR("ais", "watch_mmsi", ais_watch_mmsi, ""),
+	INT("ais", "approach_m", ais_approach_m, 10, 5000, "150"),
+	INT("ais", "approach_level", ais_approach_level, 1, 3, "2"),
+	INT("ais", "loiter_kn", ais_loiter_kn, 1, 20, "2"),
+	INT("ais", "loiter_min", ais_loiter_min, 1, 1440, "30"),
+	INT("ais", "rendezvous_m", ais_rendezvous_m, 10, 5000, "500"),
+	INT("ais", "rendezvous_kn", ais_rendezvous_kn, 1, 20, "2"),
+	INT("ais", "rendezvous_min", ais_rendezvous_min, 1, 1440, "30"),
+	INT("ais", "teleport_kn", ais_teleport_kn, 20, 2000, "60"),
+	INT("ais", "harbour_kn", ais_harbour_kn, 1, 60, "8"),
+	INT("ais", "dark_factor", ais_dark_factor, 1, 20, "3"),
+	INT("ais", "dark_min_s", ais_dark_min_s, 10, 86400, "180"),
 };
 #define N_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 

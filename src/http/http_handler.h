@@ -109,6 +109,12 @@ struct http_req {
  * one commit. */
 void http_write_async(struct http_req *req, store_fn fn, void *ctx, http_finish_fn finish);
 
+/* A module's own Prometheus text, appended to /metrics: fn(out, ctx) is called on an
+ * HTTP thread for every scrape. At most 8; unregister (by fn) before ctx is freed. */
+typedef void (*http_metrics_fn)(struct pg_buf *out, void *ctx);
+int http_metrics_register(http_metrics_fn fn, void *ctx);
+void http_metrics_unregister(http_metrics_fn fn);
+
 /* The store and bus the daemon runs with. */
 struct store *http_store(struct http_req *req);
 struct pg_bus *http_bus(struct http_req *req);

@@ -60,6 +60,38 @@ static void row_label(int row, char *out, size_t n)
 			    : row == http_n_routes + 1 ? "method_not_allowed" : "unmatched");
 }
 
+/* modules' own metrics (http_metrics_register) */
+#define N_SOURCES 8
+static struct {
+	http_metrics_fn fn;
+	void *ctx;
+} sources[N_SOURCES];
+static pthread_mutex_t sources_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int http_metrics_register(http_metrics_fn fn, void *ctx)
+{
+	int rc = PG_ELIMIT;
+	pthread_mutex_lock(&sources_lock);
+	for (int i = 0; i < N_SOURCES && rc < 0; i++) {
+		if (!sources[i].fn || sources[i].fn == fn) {
+			sources[i].fn = fn;
+			sources[i].ctx = ctx;
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&sources_lock);
+	return rc;
+}
+
+void http_metrics_unregister(http_metrics_fn fn)
+{
+	pthread_mutex_lock(&sources_lock);
+	for (int i = 0; i < N_SOURCES; i++)
+		if (sources[i].fn == fn)
+			sources[i].fn = NULL;
+	pthread_mutex_unlock(&sources_lock);
+}
+
 char *http_metrics_text(struct http_server *srv, size_t *len)
 {
 	struct pg_buf b;
@@ -105,6 +137,11 @@ char *http_metrics_text(struct http_server *srv, size_t *len)
 		      __atomic_load_n(&srv->inflight, __ATOMIC_RELAXED));
 	store_metrics(srv->deps.store, &b);
 	pg_bus_metrics(srv->deps.bus, &b);
+	pthread_mutex_lock(&sources_lock);
+	for (int i = 0; i < N_SOURCES; i++)
+		if (sources[i].fn)
+			sources[i].fn(&b, sources[i].ctx);
+	pthread_mutex_unlock(&sources_lock);
 	*len = b.len;
 	return pg_buf_detach(&b);
 }
