@@ -16,7 +16,10 @@
 #include "../access/access_demo.h"
 #include "../ais/ais_live.h"
 #include "../ais/ais_sim.h"
+#include "../alarms/alarms.h"
 #include "../level/level.h"
+#include "../sensors/sensors.h"
+#include "../sensors/sensors_demo.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
@@ -53,9 +56,23 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		return 1;
 	}
 	struct inspect *insp = NULL;
-	if (inspect_open(cfg->inspect_rules, &insp, &err) < 0 ||
-	    (demo && inspect_demo_seed(s, insp, &err) < 0)) {
+	if (inspect_open(cfg->inspect_rules, &insp, &err) < 0) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		access_close(acc);
+		return 1;
+	}
+	struct sensors *sens = NULL;
+	struct sensors_sim *ssim = NULL;
+	if ((demo && sensors_demo_seed(s, &err) < 0) || sensors_open(s, cfg, &sens, &err) < 0) {
+		fprintf(stderr, "portguard %s: sensors: %s\n", cmdname, err.msg);
+		inspect_close(insp);
+		access_close(acc);
+		return 1;
+	}
+	struct alarms *alm = NULL;
+	if (alarms_open(s, bus, cfg->alarms_kinds, &alm, &err) < 0) {
+		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -70,6 +87,8 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		pg_strlcpy(acfg.ais_watch_mmsi, AIS_SIM_WATCH_MMSI, sizeof(acfg.ais_watch_mmsi));
 	if (ais_live_open(s, &acfg, &ais, &err) < 0) {
 		fprintf(stderr, "portguard %s: ais: %s\n", cmdname, err.msg);
+		alarms_close(alm);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -84,9 +103,12 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
 	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
+	    sensors_register_routes(sens) < 0 || alarms_register_routes(alm) < 0 ||
 	    ais_live_register_routes(ais) < 0) {
 		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
 		ais_live_close(ais);
+		alarms_close(alm);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -95,6 +117,8 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
 		http_stop(srv, 0);
 		ais_live_close(ais);
+		alarms_close(alm);
+		sensors_close(sens);
 		inspect_close(insp);
 		access_close(acc);
 		return 1;
@@ -104,6 +128,10 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		pg_warn("demo: the badge simulator did not start");
 	if (demo && ais_sim_start(ais, ais_src, &ais_sim, &err) < 0)
 		pg_warn("demo: the AIS simulator did not start: %s", err.msg);
+	if (demo && cfg->mqtt_enabled &&
+	    sensors_sim_start(cfg->mqtt_host, (int)cfg->mqtt_port, cfg->mqtt_topic_prefix, 5000,
+			      &ssim, &err) < 0)
+		pg_warn("demo: %s", err.msg);
 	char host[128];
 	const char *colon = strrchr(cfg->listen, ':');
 	pg_snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg->listen), cfg->listen);
@@ -125,10 +153,15 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	access_sim_stop(sim);
 	ais_sim_stop(ais_sim);
+	sensors_sim_stop(ssim);
+	/* no more MQTT messages taken; those taken are committed */
+	sensors_stop_ingest(sens);
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
 	http_stop(srv, DRAIN_MS);
 	ais_live_close(ais);
+	sensors_close(sens);
+	alarms_close(alm);
 	inspect_close(insp);
 	access_close(acc);
 	return 0;
@@ -298,8 +331,32 @@ int cmd_demo(const struct cli_command *cmd, const struct cli_args *args)
 		pg_random_hex(demo_pw, 8);
 		rc = demo_users(s, demo_pw, &banner);
 	}
+	/* a real mosquitto for the sensors, and portguard subscribed to it */
+	struct sensors_broker *broker = NULL;
+	const char *mqtt_port = cli_flag(cmd, args, "--mqtt-port");
+	int64_t mport = 0;
+	if (rc == 0 && mqtt_port && pg_parse_i64(mqtt_port, 1, 65535, &mport) < 0) {
+		fprintf(stderr, "portguard demo: --mqtt-port: '%s' is not a port\n", mqtt_port);
+		rc = 1;
+	}
+	if (rc == 0) {
+		if (sensors_broker_start(cfg.data, (int)mport, NULL, &broker, &err) < 0) {
+			fprintf(stderr, "portguard demo: %s: the demo runs without sensors over MQTT\n",
+				err.msg);
+		} else {
+			char port[16];
+			pg_snprintf(port, sizeof(port), "%d", sensors_broker_port(broker));
+			pg_config_set(&cfg, "mqtt", "enabled", "1", NULL);
+			pg_config_set(&cfg, "mqtt", "port", port, NULL);
+			pg_config_set(&cfg, "mqtt", "client_id", "portguard-demo", NULL);
+			pg_buf_printf(&banner, "  sensors:      mosquitto on 127.0.0.1:%s; publish "
+					       "{\"state\":\"alarm\"} to portguard/sensors/NAME/event\n",
+				      port);
+		}
+	}
 	if (rc == 0)
 		rc = run_daemon(cmd->name, &cfg, s, bus, banner.p);
+	sensors_broker_stop(broker);
 	pg_buf_release(&banner);
 	store_close(s);
 	pg_bus_free(bus);

@@ -25,7 +25,8 @@ static const struct cli_command commands[] = {
 	{"demo", NULL, "Init and serve a throwaway demo store with demo users",
 	 {{"--data", "DIR", "demo data directory, emptied first (default ./var/demo)"},
 	  {"--listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)"},
-	  {"--ais-layout", "FILE", "the waterside layout (default: the shipped etc/port-layout.geojson)"}},
+	  {"--ais-layout", "FILE", "the waterside layout (default: the shipped etc/port-layout.geojson)"},
+	  {"--mqtt-port", "PORT", "port of the demo's own mosquitto (default: a free one)"}},
 	 cmd_demo},
 	{"user add", "NAME", "Create a user",
 	 {DATA_FLAG, {"--role", "ROLE", "admin, pfso, operator, gate, inspector, trainer, auditor, "

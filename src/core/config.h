@@ -30,6 +30,15 @@ struct pg_config {
 	int64_t ais_approach_m, ais_approach_level, ais_loiter_kn, ais_loiter_min, ais_rendezvous_m,
 		ais_rendezvous_kn, ais_rendezvous_min, ais_teleport_kn, ais_harbour_kn, ais_dark_factor,
 		ais_dark_min_s;
+	char alarms_kinds[512];  /* [alarms] kinds = FILE: alarm kinds; "" = the built-in table */
+	int64_t mqtt_enabled;    /* [mqtt] enabled = 0|1: subscribe to sensor messages */
+	char mqtt_host[128];     /* [mqtt] host: the broker */
+	int64_t mqtt_port;       /* [mqtt] port */
+	char mqtt_client_id[64]; /* [mqtt] client_id: stable, names the persistent session */
+	char mqtt_topic_prefix[64]; /* [mqtt] topic_prefix: PREFIX/+/event, PREFIX/+/heartbeat */
+	char mqtt_username[64];  /* [mqtt] username, "" = none */
+	char mqtt_password_file[512]; /* [mqtt] password_file: first line is the password */
+	int64_t mqtt_keepalive;  /* [mqtt] keepalive: seconds */
 };
 
 /* Fills cfg with the defaults. */

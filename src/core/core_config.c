@@ -49,6 +49,15 @@ static const struct cfg_key cfg_keys[] = {
 	INT("ais", "harbour_kn", ais_harbour_kn, 1, 60, "8"),
 	INT("ais", "dark_factor", ais_dark_factor, 1, 20, "3"),
 	INT("ais", "dark_min_s", ais_dark_min_s, 10, 86400, "180"),
+	STR("alarms", "kinds", alarms_kinds, ""),
+	INT("mqtt", "enabled", mqtt_enabled, 0, 1, "0"),
+	STR("mqtt", "host", mqtt_host, "127.0.0.1"),
+	INT("mqtt", "port", mqtt_port, 1, 65535, "1883"),
+	STR("mqtt", "client_id", mqtt_client_id, "portguard"),
+	STR("mqtt", "topic_prefix", mqtt_topic_prefix, "portguard/sensors"),
+	STR("mqtt", "username", mqtt_username, ""),
+	STR("mqtt", "password_file", mqtt_password_file, ""),
+	INT("mqtt", "keepalive", mqtt_keepalive, 5, 3600, "30"),
 };
 #define N_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 

@@ -31,6 +31,8 @@ static const struct {
 	{"inspections", "Inspections", "#/inspections",
 	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_AUDITOR) |
 		 ROLE_BIT(ROLE_AUTHORITY)},
+	{"sensors", "Sensors & cameras", "#/sensors",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_AUDITOR)},
 	{"users", "Users", "#/users", ROLE_BIT(ROLE_ADMIN)},
 	{"tokens", "API tokens", "#/tokens", ROLE_BIT(ROLE_ADMIN)},
 	{"audit", "Audit trail", "#/audit", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR)},

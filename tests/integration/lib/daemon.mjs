@@ -145,11 +145,11 @@ function appendLog(buf, chunk) {
   if (buf.text.length > LOG_LIMIT) buf.text = buf.text.slice(-LOG_LIMIT);
 }
 
-async function spawnServe(dataDir) {
+async function spawnServe(dataDir, extraArgs = []) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = { text: '' };
-  const proc = spawn(bin, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`], {
+  const proc = spawn(bin, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   liveProcs.add(proc);
@@ -186,6 +186,7 @@ async function spawnServe(dataDir) {
 /**
  * Starts `portguard serve` on a free loopback port. Without dataDir a fresh store is
  * initialised first (options as for initStore). Resolves once GET /readyz is 200.
+ * opts.config: INI text given to serve as --config (written to a file next to the store).
  */
 export async function startDaemon(opts = {}) {
   let store;
@@ -194,10 +195,17 @@ export async function startDaemon(opts = {}) {
   } else {
     store = await initStore(opts);
   }
+  const extraArgs = [];
+  if (opts.config !== undefined) {
+    const cfgDir = tempDir('portguard-it-config-');
+    const f = path.join(cfgDir, 'portguard.ini');
+    fs.writeFileSync(f, opts.config);
+    extraArgs.push('--config', f);
+  }
   // The free port can be taken between probing and binding; try a few.
   let s;
   for (let attempt = 0; attempt < 3; attempt++) {
-    s = await spawnServe(store.dataDir);
+    s = await spawnServe(store.dataDir, extraArgs);
     if (s.ok) break;
     if (s.exit.timeout) break;
   }
