@@ -12,7 +12,13 @@ deps:
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
-build: $(BUILD)/CMakeCache.txt
+# The console embeds Leaflet from node_modules: a fresh clone gets it from npm first.
+node_modules/leaflet/dist/leaflet.js:
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+
+$(BUILD)/CMakeCache.txt: | node_modules/leaflet/dist/leaflet.js
+
+build: $(BUILD)/CMakeCache.txt | node_modules/leaflet/dist/leaflet.js
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: deps build

@@ -2,12 +2,24 @@
 #   cmake -DOUT=file.c -DKIND=web|sql -DBASE=dir -DFILES="a;b" -P embed.cmake
 # KIND=web: struct http_asset { path, content type, data, len } table "http_assets".
 # KIND=sql: struct store_migration { version, name, sql } table "store_migrations".
+# KIND=web also takes -DVENDOR="url/path=/abs/file|...": files from outside BASE (npm
+# packages) served at /url/path.
 string(REPLACE "|" ";" FILES "${FILES}")
+string(REPLACE "|" ";" VENDOR "${VENDOR}")
 set(body "")
 set(table "")
 set(i 0)
+set(sources "")
 foreach(f IN LISTS FILES)
-  file(READ "${BASE}/${f}" hex HEX)
+  list(APPEND sources "${f}=${BASE}/${f}")
+endforeach()
+list(APPEND sources ${VENDOR})
+foreach(pair IN LISTS sources)
+  string(FIND "${pair}" "=" eq)
+  string(SUBSTRING "${pair}" 0 ${eq} f)
+  math(EXPR from "${eq} + 1")
+  string(SUBSTRING "${pair}" ${from} -1 src)
+  file(READ "${src}" hex HEX)
   string(LENGTH "${hex}" hexlen)
   math(EXPR len "${hexlen} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")

@@ -51,7 +51,8 @@ test('admin logs in and sees the frame with all pages', T, async () => {
   await assertNav(page, [
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
     ['groups', /Access groups/i], ['decisions', /Decision/i], ['occupancy', /Occupancy/i],
-    ['muster', /Muster/i], ['inspections', /Inspections/], ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
+    ['muster', /Muster/i], ['control-room', /Control room/], ['inspections', /Inspections/], ['sensors', /Sensors/],
+    ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-name').textContent()).trim(), 'admin');
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'admin');
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
@@ -134,8 +135,8 @@ test('auditor sees the read-only pages and Audit, and the audit log shows the lo
   // docs/API.md: auditors read access control (no occupancy or muster) and the audit trail.
   await assertNav(page, [
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
-    ['groups', /Access groups/i], ['decisions', /Decision/i], ['inspections', /Inspections/],
-    ['audit', /Audit/i]]);
+    ['groups', /Access groups/i], ['decisions', /Decision/i], ['control-room', /Control room/],
+    ['inspections', /Inspections/], ['sensors', /Sensors/], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'auditor');
 
   // A page the role may not use falls back to the first allowed page.
