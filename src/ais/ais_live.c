@@ -621,6 +621,8 @@ void live_refresh(struct ais_live *l)
 		if (c.nwatch != l->last_nwatch || c.nwatch) /* a new generation re-checks vessels */
 			ais_engine_set_watch(l->engine, c.watch, c.nwatch);
 		l->last_nwatch = c.nwatch;
+		__atomic_store_n(&l->arrivals_loaded, c.narrivals, __ATOMIC_RELAXED);
+		__atomic_store_n(&l->watch_loaded, c.nwatch, __ATOMIC_RELAXED);
 	}
 	pg_free(c.arrivals);
 	pg_free(c.watch);

@@ -265,6 +265,10 @@ void live_metrics(struct pg_buf *out, void *ctx)
 	uint64_t batches = l->batches, fails = l->batch_failures, tp = l->track_points;
 	pthread_mutex_unlock(&l->flock);
 	pg_buf_printf(out,
+		      "# HELP portguard_ais_arrivals Expected arrivals the engine holds.\n"
+		      "# TYPE portguard_ais_arrivals gauge\nportguard_ais_arrivals %d\n"
+		      "# HELP portguard_ais_watchlist Watchlist entries the engine holds.\n"
+		      "# TYPE portguard_ais_watchlist gauge\nportguard_ais_watchlist %d\n"
 		      "# HELP portguard_ais_vessels Vessels in the live table.\n"
 		      "# TYPE portguard_ais_vessels gauge\nportguard_ais_vessels %zu\n"
 		      "# HELP portguard_ais_processed_total AIS messages the engine processed.\n"
@@ -277,6 +281,8 @@ void live_metrics(struct pg_buf *out, void *ctx)
 		      "# TYPE portguard_ais_batches_total counter\n"
 		      "portguard_ais_batches_total{result=\"ok\"} %llu\n"
 		      "portguard_ais_batches_total{result=\"failed\"} %llu\n",
+		      __atomic_load_n(&l->arrivals_loaded, __ATOMIC_RELAXED),
+		      __atomic_load_n(&l->watch_loaded, __ATOMIC_RELAXED),
 		      __atomic_load_n(&l->vessels, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&l->processed, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&l->queue_full, __ATOMIC_RELAXED),

@@ -83,6 +83,7 @@ struct ais_live {
 	uint64_t batches, batch_failures, track_points, upserts;
 	uint64_t raised[AIS_N_KINDS];
 	size_t vessels; /* the table's size at the last flush */
+	int arrivals_loaded, watch_loaded; /* what the engine holds (atomic) */
 };
 
 void input_pace(struct ais_input *in, int64_t tag_time);

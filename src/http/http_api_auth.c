@@ -36,6 +36,9 @@ static const struct {
 		 ROLE_BIT(ROLE_AUTHORITY)},
 	{"sensors", "Sensors & cameras", "#/sensors",
 	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_AUDITOR)},
+	{"waterside", "Waterside", "#/waterside",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_AUDITOR) |
+		 ROLE_BIT(ROLE_AUTHORITY)},
 	{"users", "Users", "#/users", ROLE_BIT(ROLE_ADMIN)},
 	{"tokens", "API tokens", "#/tokens", ROLE_BIT(ROLE_ADMIN)},
 	{"audit", "Audit trail", "#/audit", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR)},
