@@ -93,7 +93,7 @@
         const arrow = el('span', { class: 'ws-arrow' });
         const name = el('span', { class: 'ws-name' });
         const node = el('div', { class: 'ws-ship', 'data-mmsi': String(v.mmsi) }, [arrow, name]);
-        const marker = L.marker([v.lat, v.lon], { icon: L.divIcon({ html: node, className: '', iconSize: [0, 0] }), keyboard: false });
+        const marker = L.marker([v.lat, v.lon], { icon: L.divIcon({ html: node, className: '', iconSize: [16, 16], iconAnchor: [8, 8] }), keyboard: false });
         marker.on('click', () => select(v.mmsi));
         marker.addTo(layer('vessels'));
         e = { v: v, marker: marker, node: node, arrow: arrow, name: name };
@@ -174,8 +174,10 @@
       const g = layer('track');
       g.clearLayers();
       const pts = tr.ok ? listOf(tr.data).items.filter((p) => typeof p.lat === 'number').map((p) => [p.lat, p.lon]) : [];
+      for (const p of pts) L.circleMarker(p, { radius: 2, color: '#d3540b', weight: 1, fillOpacity: 1, className: 'ws-track-point' }).addTo(g);
+      /* the kept points, then where it is now */
+      if (typeof v.lat === 'number') pts.push([v.lat, v.lon]);
       if (pts.length > 1) L.polyline(pts, { color: '#d3540b', weight: 3, opacity: 0.8, className: 'ws-track' }).addTo(g);
-      for (const p of pts) L.circleMarker(p, { radius: 2, color: '#d3540b', weight: 1, fillOpacity: 1 }).addTo(g);
     }
 
     /* ---------- anomalies ---------- */
