@@ -1,18 +1,18 @@
 /* ais_decode.c - payload bits to struct ais_msg by walking the layout tables, and the
  * encoder that walks the same tables the other way. */
+#include <math.h>
 #include <string.h>
 
 #include "ais_int.h"
 
-#define MEMBER(m, f) ((int32_t *)((char *)(m) + (f)->off))
+#define MEMBER(m, f)  ((int32_t *)((char *)(m) + (f)->off))
 #define CMEMBER(m, f) ((const int32_t *)((const char *)(m) + (f)->off))
 
 const char *ais_reason_name(int reason)
 {
 	static const char *const names[AIS_R_COUNT] = {
-		"bad_format", "bad_checksum", "illegal_character", "bad_fill_bits",
-		"lost_fragment", "too_long", "unknown_type", "truncated_payload",
-		"oversized_payload",
+	    "bad_format", "bad_checksum", "illegal_character", "bad_fill_bits",     "lost_fragment",
+	    "too_long",   "unknown_type", "truncated_payload", "oversized_payload",
 	};
 	return reason >= 0 && reason < AIS_R_COUNT ? names[reason] : "unknown";
 }
@@ -52,7 +52,12 @@ int ais_decode_bits(const uint8_t *bits, int len, struct ais_msg *out)
 	if ((lay->max_bits && len > lay->max_bits) ||
 	    (lay->two_lengths && len != lay->min_bits && len != lay->max_bits))
 		return -1 - AIS_R_OVERSIZED_PAYLOAD;
-	memset(out, 0, sizeof(*out));
+	/* the size hidden from the compiler: libc's vector memset beats an inlined rep stos */
+	size_t zero = offsetof(struct ais_msg, name);
+	__asm__("" : "+r"(zero));
+	memset(out, 0, zero);
+	out->name[0] = out->text[0] = '\0';
+	out->data_bits = 0;
 	out->type = lay->type;
 	out->repeat = (int32_t)ais_ubits(bits, 6, 2);
 	out->mmsi = mmsi;
@@ -111,6 +116,56 @@ int ais_decode_bits(const uint8_t *bits, int len, struct ais_msg *out)
 	return 0;
 }
 
+/* ---- positions -------------------------------------------------------------------- */
+
+int ais_motion(const struct ais_msg *m, struct ais_motion *out)
+{
+	double div = 600000.0; /* 1/10000 minute */
+	double sog = NAN, cog = NAN, heading = NAN;
+	switch (m->type) {
+	case 1:
+	case 2:
+	case 3:
+	case 18:
+	case 19:
+		if (m->speed < 1023)
+			sog = m->speed / 10.0;
+		if (m->course < 3600)
+			cog = m->course / 10.0;
+		if (m->heading < 360)
+			heading = m->heading;
+		break;
+	case 9:
+		if (m->speed < 1023)
+			sog = m->speed;
+		if (m->course < 3600)
+			cog = m->course / 10.0;
+		break;
+	case 27:
+		div = 600.0; /* 1/10 minute */
+		if (m->speed < 63)
+			sog = m->speed;
+		if (m->course < 360)
+			cog = m->course;
+		break;
+	case 4:
+	case 11:
+	case 21:
+		break;
+	default:
+		return -1;
+	}
+	double lat = m->lat / div, lon = m->lon / div;
+	if (lat < -90.0 || lat > 90.0 || lon < -180.0 || lon > 180.0)
+		return -1;
+	out->lat = lat;
+	out->lon = lon;
+	out->sog = sog;
+	out->cog = cog;
+	out->heading = heading;
+	return 0;
+}
+
 /* ---- encoder ------------------------------------------------------------------------ */
 
 static void put_bits(uint8_t *b, unsigned start, unsigned width, uint32_t v)
@@ -136,12 +191,12 @@ static void put_text(uint8_t *b, unsigned start, int n, const char *s)
 	size_t len = strlen(s);
 	for (int i = 0; i < n; i++)
 		put_bits(b, start + 6 * (unsigned)i, 6,
-			 (uint32_t)((size_t)i < len ? sixbit_of(s[i]) : 0));
+		         (uint32_t)((size_t)i < len ? sixbit_of(s[i]) : 0));
 }
 
 /* The bits a field takes when m is encoded (0 for fields not on the air). */
 static unsigned field_end(const struct ais_layout *lay, const struct ais_field *f,
-			  const struct ais_msg *m)
+                          const struct ais_msg *m)
 {
 	const char *s = (const char *)m + f->off;
 	switch (f->kind) {
@@ -191,9 +246,8 @@ int ais_encode_bits(const struct ais_msg *m, uint8_t *bits)
 		case AK_S:
 			if (start + f->width <= len)
 				put_bits(bits, start, f->width, (uint32_t)*CMEMBER(m, f));
-			else if ((f->flags & AF_TRUNC) && start < len)
-				put_bits(bits, start, len - start,
-					 (uint32_t)*CMEMBER(m, f) >> (start + f->width - len));
+			else if ((f->flags & AF_TRUNC) && start < len) /* the bits there are */
+				put_bits(bits, start, len - start, (uint32_t)*CMEMBER(m, f));
 			break;
 		case AK_TEXT:
 			put_text(bits, start, f->width / 6, s);
@@ -206,7 +260,7 @@ int ais_encode_bits(const struct ais_msg *m, uint8_t *bits)
 		case AK_DATA:
 			for (int k = 0; k < m->data_bits; k++)
 				put_bits(bits, start + (unsigned)k, 1,
-					 (uint32_t)(m->data[k >> 3] >> (7 - (k & 7))) & 1u);
+				         (uint32_t)(m->data[k >> 3] >> (7 - (k & 7))) & 1u);
 			break;
 		default:
 			break;
@@ -221,7 +275,7 @@ int ais_encode_bits(const struct ais_msg *m, uint8_t *bits)
 static const char armour[64] = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw";
 
 int ais_nmea_write(const uint8_t *bits, int nbits, const char *talker, char channel, int seqid,
-		   char *out, size_t cap)
+                   char *out, size_t cap)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	int nchars = (nbits + 5) / 6;
@@ -269,8 +323,8 @@ int ais_nmea_write(const uint8_t *bits, int nbits, const char *talker, char chan
 	return (int)pos;
 }
 
-int ais_encode_nmea(const struct ais_msg *m, const char *talker, char channel, int seqid,
-		    char *out, size_t cap)
+int ais_encode_nmea(const struct ais_msg *m, const char *talker, char channel, int seqid, char *out,
+                    size_t cap)
 {
 	uint8_t bits[AIS_MAX_BITS / 8 + 8];
 	int n = ais_encode_bits(m, bits);

@@ -38,9 +38,27 @@ static void rtext(char *to, int maxn, uint64_t *rng, int messy)
 static int random_bitlen(int type, uint64_t *rng)
 {
 	static const int t7[] = {72, 104, 136, 168}, t15[] = {88, 110, 160}, t16[] = {96, 144},
-			 t20[] = {72, 104, 136, 160}, t5[] = {420, 422, 424, 424}, t27[] = {96, 168};
+	                 t20[] = {72, 104, 136, 160}, t5[] = {420, 422, 424, 424},
+	                 t27[] = {96, 168};
 #define PICK(a) a[rrange(rng, 0, (int)(sizeof(a) / sizeof(a[0])) - 1)]
+	int odd = rrange(rng, 0, 7) == 0; /* now and then a length transmitters get wrong */
 	switch (type) {
+	case 1:
+	case 2:
+	case 3: /* gpsd takes 163 bits and more: a short radio field, or extra bits */
+		return odd ? rrange(rng, 163, 204) : 0;
+	case 4:
+	case 9:
+	case 11:
+	case 18:
+	case 22:
+		return odd ? rrange(rng, 168, 200) : 0;
+	case 10:
+		return odd ? rrange(rng, 72, 96) : 0;
+	case 19:
+		return odd ? rrange(rng, 312, 330) : 0;
+	case 23:
+		return odd ? rrange(rng, 160, 176) : 0;
 	case 5:
 		return PICK(t5);
 	case 7:
@@ -83,8 +101,8 @@ void ais_random_msg(struct ais_msg *m, int type, uint64_t *rng, int flags)
 	int maxlen = lay->max_bits ? lay->max_bits : AIS_MAX_BITS;
 	for (int i = 0; i < lay->n; i++) {
 		const struct ais_field *f = &lay->rows[i];
-		int32_t *v = (int32_t *)((char *)m + f->off);
-		char *s = (char *)m + f->off;
+		char *s = (char *)m + f->off; /* an int32_t member for AK_U and AK_S */
+		int32_t *v = (int32_t *)(void *)s;
 		if (f->off == offsetof(struct ais_msg, partno) ||
 		    f->off == offsetof(struct ais_msg, addressed) ||
 		    f->off == offsetof(struct ais_msg, structured))
@@ -121,23 +139,42 @@ void ais_random_msg(struct ais_msg *m, int type, uint64_t *rng, int flags)
 				m->data[k] = (uint8_t)rbits(rng, 8);
 			if (m->data_bits & 7)
 				m->data[(m->data_bits - 1) / 8] &=
-					(uint8_t)(0xff << (8 - (m->data_bits & 7)));
+				    (uint8_t)(0xff << (8 - (m->data_bits & 7)));
 			break;
 		}
 		default:
 			break;
 		}
 	}
-	if (type == 5 && m->bitlen && m->bitlen < 422) /* the last character is cut */
+	if (type == 5 && m->bitlen && m->bitlen < 422) { /* the last character is cut */
 		m->destination[19] = '\0';
+		for (int n = 18; n >= 0 && m->destination[n] == ' ' && !(flags & AIS_GEN_MESSY);
+		     n--)
+			m->destination[n] = '\0';
+	}
 	/* fields the chosen length leaves out are not on the air */
 	if (m->bitlen)
 		for (int i = 0; i < lay->n; i++) {
 			const struct ais_field *f = &lay->rows[i];
-			if ((f->kind == AK_U || f->kind == AK_S) && !(f->flags & AF_FROM_END) &&
-			    (f->start + f->width > m->bitlen || (f->need && m->bitlen < f->need)))
-				*(int32_t *)((char *)m + f->off) = 0;
+			int32_t *v = (int32_t *)(void *)((char *)m + f->off);
+			if (f->kind != AK_U && f->kind != AK_S)
+				continue;
+			if ((f->flags & AF_TRUNC) && f->start < m->bitlen &&
+			    f->start + f->width > m->bitlen) /* only the bits there are */
+				*v = (int32_t)((uint32_t)*v >> (f->start + f->width - m->bitlen));
+			else if (!(f->flags & AF_FROM_END) && (f->start + f->width > m->bitlen ||
+			                                       (f->need && m->bitlen < f->need)))
+				*v = 0;
 		}
+	if (type == 24 && m->partno == 1) {
+		/* vendorid is read as 7 characters over model and serial (as gpsd does): keep
+		 * the view the decoder will give */
+		uint8_t bits[AIS_MAX_BITS / 8 + 8];
+		struct ais_msg view;
+		int n = ais_encode_bits(m, bits);
+		if (n > 0 && ais_decode_bits(bits, n, &view) == 0)
+			memcpy(m->vendorid, view.vendorid, sizeof(m->vendorid));
+	}
 	if (flags & AIS_GEN_GPSD) {
 		if ((type == 6 || type == 8) &&
 		    (m->dac == 1 || m->dac == 200 || m->dac == 235 || m->dac == 250))

@@ -10,12 +10,12 @@
 
 /* How a field's bits are read (and written). */
 enum ais_kind {
-	AK_U = 1, /* unsigned integer */
-	AK_S,     /* two's complement integer */
-	AK_TEXT,  /* six-bit text of width/6 characters (a char array member) */
+	AK_U = 1,    /* unsigned integer */
+	AK_S,        /* two's complement integer */
+	AK_TEXT,     /* six-bit text of width/6 characters (a char array member) */
 	AK_TEXT_END, /* six-bit text from start to the end of the message */
-	AK_DATA,  /* binary data from start to the end (less the layout's trailer) */
-	AK_NONE,  /* not on the air (filled by the decoder: type 24 shipname when paired) */
+	AK_DATA,     /* binary data from start to the end (less the layout's trailer) */
+	AK_NONE,     /* not on the air (filled by the decoder: type 24 shipname when paired) */
 };
 
 /* How a field is written as gpsd JSON (scaled; raw output prints integers instead). */
@@ -42,29 +42,30 @@ enum ais_legend { AL_NONE = 0, AL_NAV, AL_EPFD, AL_SHIP, AL_NAVAID, AL_STATION }
 
 struct ais_field {
 	const char *key; /* JSON member name */
-	uint16_t start;  /* first bit; with AF_FROM_END, bits before the end */
-	uint16_t width;  /* bits (text: 6 per character) */
-	uint8_t kind;    /* enum ais_kind */
-	uint8_t fmt;     /* enum ais_fmt */
-	uint8_t legend;  /* enum ais_legend: also print "<key>_text" */
+	uint8_t keylen;
+	uint16_t start; /* first bit; with AF_FROM_END, bits before the end */
+	uint16_t width; /* bits (text: 6 per character) */
+	uint8_t kind;   /* enum ais_kind */
+	uint8_t fmt;    /* enum ais_fmt */
+	uint8_t legend; /* enum ais_legend: also print "<key>_text" */
 	uint8_t flags;
-	uint16_t need;   /* decoded only when the message has at least this many bits */
-	uint16_t off;    /* offsetof(struct ais_msg, member) */
-	uint16_t size;   /* text members: sizeof the array */
+	uint16_t need; /* decoded only when the message has at least this many bits */
+	uint16_t off;  /* offsetof(struct ais_msg, member) */
+	uint16_t size; /* text members: sizeof the array */
 };
-#define AF_TRUNC 1    /* read only the bits present (type 1-3 radio in short messages) */
-#define AF_FROM_END 2 /* start counts back from the end of the message */
-#define AF_RAWSKIP 4  /* not printed in raw output */
-#define AF_SCALEDSKIP 8 /* not printed in scaled output */
-#define AF_NAMEEXT 16 /* type 21 name: 20 characters plus the name extension */
+#define AF_TRUNC      1  /* read only the bits present (type 1-3 radio in short messages) */
+#define AF_FROM_END   2  /* start counts back from the end of the message */
+#define AF_RAWSKIP    4  /* not printed in raw output */
+#define AF_SCALEDSKIP 8  /* not printed in scaled output */
+#define AF_NAMEEXT    16 /* type 21 name: 20 characters plus the name extension */
 
 struct ais_layout {
 	uint8_t type;
-	uint8_t json;      /* 0: gpsd prints nothing for it (type 24 parts alone) */
-	uint16_t min_bits; /* shorter: truncated_payload */
-	uint16_t max_bits; /* longer: oversized_payload (0: no limit) */
-	uint16_t std_bits; /* what the encoder writes by default (0: up to the last field) */
-	uint16_t trailer;  /* AK_DATA ends this many bits before the end (type 26 radio) */
+	uint8_t json;        /* 0: gpsd prints nothing for it (type 24 parts alone) */
+	uint16_t min_bits;   /* shorter: truncated_payload */
+	uint16_t max_bits;   /* longer: oversized_payload (0: no limit) */
+	uint16_t std_bits;   /* what the encoder writes by default (0: up to the last field) */
+	uint16_t trailer;    /* AK_DATA ends this many bits before the end (type 26 radio) */
 	uint8_t two_lengths; /* only min_bits or max_bits long (type 27) */
 	const struct ais_field *rows;
 	int n;
@@ -84,8 +85,8 @@ static inline uint32_t ais_ubits(const uint8_t *b, unsigned start, unsigned widt
 {
 	const uint8_t *p = b + (start >> 3);
 	uint64_t w = ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) | ((uint64_t)p[2] << 40) |
-		     ((uint64_t)p[3] << 32) | ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16) |
-		     ((uint64_t)p[6] << 8) | (uint64_t)p[7];
+	             ((uint64_t)p[3] << 32) | ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16) |
+	             ((uint64_t)p[6] << 8) | (uint64_t)p[7];
 	return (uint32_t)((w << (start & 7)) >> (64 - width));
 }
 

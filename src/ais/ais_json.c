@@ -133,14 +133,16 @@ static void put_data(struct out *o, const struct ais_msg *m)
 
 static void put_field(struct out *o, const struct ais_msg *m, const struct ais_field *f, int raw)
 {
-	const int32_t v = *(const int32_t *)((const char *)m + f->off);
+	int32_t v = 0; /* the member as an integer (texts and data are not) */
+	if (f->fmt != AJ_STR && f->fmt != AJ_DATA)
+		memcpy(&v, (const char *)m + f->off, sizeof(v));
 	int fmt = f->fmt;
 	if (raw && fmt != AJ_BOOL && fmt != AJ_STR && fmt != AJ_TIME4 && fmt != AJ_ETA &&
 	    fmt != AJ_DATA)
 		fmt = AJ_INT;
 	*o->p++ = ',';
 	*o->p++ = '"';
-	put(o, f->key, strlen(f->key));
+	put(o, f->key, f->keylen);
 	*o->p++ = '"';
 	*o->p++ = ':';
 	switch (fmt) {
@@ -250,7 +252,7 @@ static void put_field(struct out *o, const struct ais_msg *m, const struct ais_f
 		const char *s = ais_legend(f->legend, v);
 		*o->p++ = ',';
 		*o->p++ = '"';
-		put(o, f->key, strlen(f->key));
+		put(o, f->key, f->keylen);
 		PUTS(o, "_text\":\"");
 		put(o, s, strlen(s));
 		*o->p++ = '"';
@@ -270,7 +272,7 @@ int ais_json_write(const struct ais_msg *m, int raw, const char *device, char *b
 	PUTS(&o, "{\"class\":\"AIS\"");
 	if (device && device[0]) {
 		PUTS(&o, ",\"device\":\"");
-		put_str(&o, device, 256);
+		put_str(&o, device, 128); /* at most 768 bytes: the rest always fits */
 		*o.p++ = '"';
 	}
 	PUTS(&o, ",\"type\":");

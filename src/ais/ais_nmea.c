@@ -5,9 +5,9 @@
 #include "../core/core.h"
 #include "ais_int.h"
 
-#define SLOTS 16         /* multi-sentence messages in flight */
-#define SLOT_CHARS 512   /* armoured characters of one message */
-#define T24_QUEUE 8      /* part A names remembered for pairing (gpsd keeps 8 too) */
+#define SLOTS      16  /* multi-sentence messages in flight */
+#define SLOT_CHARS 512 /* armoured characters of one message */
+#define T24_QUEUE  8   /* part A names remembered for pairing (gpsd keeps 8 too) */
 
 struct slot {
 	int used;
@@ -38,22 +38,20 @@ struct ais_decoder {
 
 /* 6-bit de-armouring: character -> value, or 255 if not in the armouring. */
 static const uint8_t unarmour[256] = {
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	  0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,  15,
-	 16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,  28,  29,  30,  31,
-	 32,  33,  34,  35,  36,  37,  38,  39, 255, 255, 255, 255, 255, 255, 255, 255,
-	 40,  41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51,  52,  53,  54,  55,
-	 56,  57,  58,  59,  60,  61,  62,  63, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0,   1,   2,   3,   4,   5,   6,   7,   8,
+    9,   10,  11,  12,  13,  14,  15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,
+    28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  255, 255, 255, 255, 255, 255, 255,
+    255, 40,  41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51,  52,  53,  54,  55,  56,  57,
+    58,  59,  60,  61,  62,  63,  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255,
 };
 
 struct ais_decoder *ais_decoder_new(const struct ais_decoder_opts *opts)
@@ -101,8 +99,18 @@ static int checksum_ok(const char *from, const char *p, const char *end)
 	int hi = hexval(p[1]), lo = hexval(p[2]);
 	if (hi < 0 || lo < 0)
 		return 0;
-	unsigned cs = 0;
-	for (const char *q = from; q < p; q++)
+	/* eight bytes at a time, folded */
+	uint64_t x = 0, w;
+	const char *q = from;
+	for (; p - q >= 8; q += 8) {
+		memcpy(&w, q, 8);
+		x ^= w;
+	}
+	x ^= x >> 32;
+	x ^= x >> 16;
+	x ^= x >> 8;
+	unsigned cs = (unsigned)(x & 0xff);
+	for (; q < p; q++)
 		cs ^= (unsigned char)*q;
 	return cs == (unsigned)(hi * 16 + lo);
 }
@@ -160,28 +168,43 @@ static int parse_tag_block(const char *line, const char *end, struct tag *tag)
 	return (int)(close - line + 1);
 }
 
-static int decode_message(struct ais_decoder *d, const char *chars, int nchars, int fill,
-			  struct ais_msg *out, char channel, int own, const struct tag *tag)
+/* Drops the nfrag sentences of one message. */
+static int drop_n(struct ais_decoder *d, int reason, int nfrag)
+{
+	d->stats.dropped[reason] += (uint64_t)nfrag;
+	return -1 - reason;
+}
+
+static int decode_message(struct ais_decoder *d, const char *chars, int nchars, int fill, int nfrag,
+                          struct ais_msg *out, char channel, int own, const struct tag *tag)
 {
 	int nbits = nchars * 6 - fill;
 	if (nbits > AIS_MAX_BITS)
-		return drop(d, AIS_R_TOO_LONG);
+		return drop_n(d, AIS_R_TOO_LONG, nfrag);
 	uint8_t *b = d->bits;
+	unsigned any = 0; /* an illegal character makes this 0xff */
 	/* four characters make three bytes */
 	int i = 0, o = 0;
 	for (; i + 4 <= nchars; i += 4, o += 3) {
-		uint32_t v = ((uint32_t)unarmour[(unsigned char)chars[i]] << 18) |
-			     ((uint32_t)unarmour[(unsigned char)chars[i + 1]] << 12) |
-			     ((uint32_t)unarmour[(unsigned char)chars[i + 2]] << 6) |
-			     (uint32_t)unarmour[(unsigned char)chars[i + 3]];
+		unsigned c0 = unarmour[(unsigned char)chars[i]];
+		unsigned c1 = unarmour[(unsigned char)chars[i + 1]];
+		unsigned c2 = unarmour[(unsigned char)chars[i + 2]];
+		unsigned c3 = unarmour[(unsigned char)chars[i + 3]];
+		any |= c0 | c1 | c2 | c3;
+		uint32_t v = (c0 << 18) | (c1 << 12) | (c2 << 6) | c3;
 		b[o] = (uint8_t)(v >> 16);
 		b[o + 1] = (uint8_t)(v >> 8);
 		b[o + 2] = (uint8_t)v;
 	}
 	uint32_t v = 0;
 	int k = 0;
-	for (; i < nchars; i++, k++)
-		v = (v << 6) | unarmour[(unsigned char)chars[i]];
+	for (; i < nchars; i++, k++) {
+		unsigned c = unarmour[(unsigned char)chars[i]];
+		any |= c;
+		v = (v << 6) | (c & 63);
+	}
+	if (any & 0xc0)
+		return drop_n(d, AIS_R_ILLEGAL_CHARACTER, nfrag);
 	if (k) {
 		v <<= 6 * (4 - k);
 		b[o++] = (uint8_t)(v >> 16);
@@ -191,10 +214,10 @@ static int decode_message(struct ais_decoder *d, const char *chars, int nchars, 
 	memset(b + o, 0, 16);
 	int rc = ais_decode_bits(b, nbits, out);
 	if (rc < 0)
-		return drop(d, -1 - rc);
+		return drop_n(d, -1 - rc, nfrag);
 	out->channel = channel;
 	out->own = own;
-	pg_strlcpy(out->source, tag->source, sizeof(out->source));
+	memcpy(out->source, tag->source, sizeof(out->source));
 	out->tag_time = tag->time;
 	if (out->type == 24) {
 		if (out->part == AIS_PART_A) {
@@ -217,13 +240,19 @@ static int decode_message(struct ais_decoder *d, const char *chars, int nchars, 
 	return 1;
 }
 
+/* A message that will not complete: its sentences are counted as lost. */
+static void lose(struct ais_decoder *d, struct slot *s)
+{
+	s->used = 0;
+	d->stats.dropped[AIS_R_LOST_FRAGMENT] += (uint64_t)(s->next - 1);
+}
+
 static void expire(struct ais_decoder *d, int64_t now_ms)
 {
 	for (int i = 0; i < SLOTS; i++)
-		if (d->slots[i].used && now_ms - d->slots[i].started_ms > d->opts.fragment_timeout_ms) {
-			d->slots[i].used = 0;
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
-		}
+		if (d->slots[i].used &&
+		    now_ms - d->slots[i].started_ms > d->opts.fragment_timeout_ms)
+			lose(d, &d->slots[i]);
 }
 
 static struct slot *find_slot(struct ais_decoder *d, const char *source, char channel, int seqid)
@@ -238,7 +267,7 @@ static struct slot *find_slot(struct ais_decoder *d, const char *source, char ch
 }
 
 int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_t now_ms,
-		     struct ais_msg *out)
+                     struct ais_msg *out)
 {
 	const char *p = line, *end = line + len;
 	d->stats.sentences++;
@@ -259,9 +288,9 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		p += n;
 	}
 	/* !ttVDM,count,num,seqid,channel,payload,fill*hh */
-	if (end - p < 20 || p[0] != '!' || p[3] != 'V' || p[4] != 'D' ||
-	    (p[5] != 'M' && p[5] != 'O') || p[6] != ',' || p[1] < 'A' || p[1] > 'Z' ||
-	    p[2] < 'A' || p[2] > 'Z')
+	if (end - p < 18 || p[0] != '!' || p[3] != 'V' || p[4] != 'D' ||
+	    (p[5] != 'M' && p[5] != 'O') || p[6] != ',' || p[1] < 'A' || p[1] > 'Z' || p[2] < 'A' ||
+	    p[2] > 'Z')
 		return drop(d, AIS_R_BAD_FORMAT);
 	const char *star = end - 3;
 	if (*star != '*')
@@ -288,33 +317,31 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		channel = *q++;
 	if (q >= star || *q++ != ',')
 		return drop(d, AIS_R_BAD_FORMAT);
+	/* the payload ends at the comma before the fill digit: ",F*hh" */
+	if (star - q < 2 || star[-2] != ',' || star[-1] < '0' || star[-1] > '9')
+		return drop(d, AIS_R_BAD_FORMAT);
 	const char *payload = q;
-	while (q < star && *q != ',')
-		q++;
-	if (q >= star)
-		return drop(d, AIS_R_BAD_FORMAT);
-	int nchars = (int)(q - payload);
-	q++;
-	if (star - q != 1 || *q < '0' || *q > '9')
-		return drop(d, AIS_R_BAD_FORMAT);
-	int fill = *q - '0';
-	for (int i = 0; i < nchars; i++)
-		if (unarmour[(unsigned char)payload[i]] == 0xff)
-			return drop(d, AIS_R_ILLEGAL_CHARACTER);
+	int nchars = (int)(star - 2 - payload);
+	int fill = star[-1] - '0';
 	if (fill > 5 || fill > nchars * 6 || (num < total && fill != 0))
 		return drop(d, AIS_R_BAD_FILL_BITS);
-
 	int64_t now = tag.time >= 0 ? tag.time * 1000 : now_ms;
-	if (total == 1)
-		return decode_message(d, payload, nchars, fill, out, channel, own, &tag);
+	if (total == 1) {                     /* checks the characters as it de-armours them */
+		if ((d->counter & 1023) == 0) /* parts waiting too long are counted lost */
+			expire(d, now);
+		return decode_message(d, payload, nchars, fill, 1, out, channel, own, &tag);
+	}
+	unsigned any = 0;
+	for (int i = 0; i < nchars; i++)
+		any |= unarmour[(unsigned char)payload[i]];
+	if (any & 0xc0)
+		return drop(d, AIS_R_ILLEGAL_CHARACTER);
 
 	expire(d, now);
 	struct slot *s = find_slot(d, tag.source, channel, seqid);
 	if (num == 1) {
-		if (s) { /* a new message under a key still waiting: the old one lost a part */
-			s->used = 0;
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
-		}
+		if (s) /* a new message under a key still waiting: the old one lost a part */
+			lose(d, s);
 		s = NULL;
 		for (int i = 0; i < SLOTS && !s; i++)
 			if (!d->slots[i].used)
@@ -324,7 +351,7 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 			for (int i = 1; i < SLOTS; i++)
 				if (d->slots[i].age < s->age)
 					s = &d->slots[i];
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
+			lose(d, s);
 		}
 		s->used = 1;
 		s->channel = channel;
@@ -333,16 +360,16 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		s->next = 2;
 		s->started_ms = now;
 		s->age = d->counter;
-		pg_strlcpy(s->source, tag.source, sizeof(s->source));
+		memcpy(s->source, tag.source, sizeof(s->source));
 		s->nchars = 0;
 	} else if (!s || s->next != num || s->total != total) {
 		if (s) /* the message this belongs to lost a part */
-			s->used = 0;
+			lose(d, s);
 		return drop(d, AIS_R_LOST_FRAGMENT);
 	}
 	if (s->nchars + nchars > SLOT_CHARS) {
 		s->used = 0;
-		return drop(d, AIS_R_TOO_LONG);
+		return drop_n(d, AIS_R_TOO_LONG, num);
 	}
 	memcpy(s->chars + s->nchars, payload, (size_t)nchars);
 	s->nchars += nchars;
@@ -351,14 +378,12 @@ int ais_decoder_feed(struct ais_decoder *d, const char *line, size_t len, int64_
 		return 0;
 	}
 	s->used = 0;
-	return decode_message(d, s->chars, s->nchars, fill, out, channel, own, &tag);
+	return decode_message(d, s->chars, s->nchars, fill, total, out, channel, own, &tag);
 }
 
 void ais_decoder_flush(struct ais_decoder *d)
 {
 	for (int i = 0; i < SLOTS; i++)
-		if (d->slots[i].used) {
-			d->slots[i].used = 0;
-			d->stats.dropped[AIS_R_LOST_FRAGMENT]++;
-		}
+		if (d->slots[i].used)
+			lose(d, &d->slots[i]);
 }

@@ -6,12 +6,13 @@
 #include "ais_int.h"
 
 const char ais_sixbit_chars[65] =
-	"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+    "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
 
+/* clang-format off */
 #define OFF(m) offsetof(struct ais_msg, m)
 #define SZ(m) sizeof(((struct ais_msg *)0)->m)
 #define ROW(key, m, s, w, kind, fmt, leg, flags, need) \
-	{key, s, w, kind, fmt, leg, flags, need, OFF(m), 0}
+	{key, sizeof(key) - 1, s, w, kind, fmt, leg, flags, need, OFF(m), 0}
 #define UI(m, s, w) ROW(#m, m, s, w, AK_U, AJ_INT, AL_NONE, 0, 0)
 #define SI(m, s, w) ROW(#m, m, s, w, AK_S, AJ_INT, AL_NONE, 0, 0)
 #define BO(m, s) ROW(#m, m, s, 1, AK_U, AJ_BOOL, AL_NONE, 0, 0)
@@ -20,9 +21,9 @@ const char ais_sixbit_chars[65] =
 #define HID(m, s, w) ROW(#m, m, s, w, AK_U, AJ_HIDDEN, AL_NONE, 0, 0)
 #define NEED(m, s, w, need) ROW(#m, m, s, w, AK_U, AJ_INT, AL_NONE, 0, need)
 #define ABSENT(m) ROW(#m, m, 0, 0, AK_NONE, AJ_INT, AL_NONE, 0, 0)
-#define TX(m, s, n) {#m, s, 6 * (n), AK_TEXT, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
-#define TXEND(m, s) {#m, s, 0, AK_TEXT_END, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
-#define DATA(s) {"data", s, 0, AK_DATA, AJ_DATA, AL_NONE, 0, 0, OFF(data), SZ(data)}
+#define TX(m, s, n) {#m, sizeof(#m) - 1, s, 6 * (n), AK_TEXT, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
+#define TXEND(m, s) {#m, sizeof(#m) - 1, s, 0, AK_TEXT_END, AJ_STR, AL_NONE, 0, 0, OFF(m), SZ(m)}
+#define DATA(s) {"data", 4, s, 0, AK_DATA, AJ_DATA, AL_NONE, 0, 0, OFF(data), SZ(data)}
 #define N(rows) (int)(sizeof(rows) / sizeof(rows[0]))
 
 /* 1, 2, 3: position report class A */
@@ -234,7 +235,7 @@ static const struct ais_field t20[] = {
  * when raw: two rows of one field) */
 static const struct ais_field t21[] = {
 	LG(aid_type, 38, 5, AL_NAVAID),
-	{"name", 43, 120, AK_TEXT, AJ_STR, AL_NONE, AF_NAMEEXT, 0, OFF(name), SZ(name)},
+	{"name", 4, 43, 120, AK_TEXT, AJ_STR, AL_NONE, AF_NAMEEXT, 0, OFF(name), SZ(name)},
 	ROW("accuracy", accuracy, 163, 1, AK_U, AJ_BOOL, AL_NONE, AF_SCALEDSKIP, 0),
 	FM(lon, 164, 28, AK_S, AJ_LATLON),
 	FM(lat, 192, 27, AK_S, AJ_LATLON),
@@ -301,7 +302,7 @@ static const struct ais_field t24a[] = {
 };
 #define T24B_COMMON                                                        \
 	ROW("partno", partno, 38, 2, AK_U, AJ_HIDDEN, AL_NONE, 0, 0),      \
-	{"shipname", 0, 0, AK_NONE, AJ_STR, AL_NONE, 0, 0, OFF(shipname), SZ(shipname)}, \
+	{"shipname", 8, 0, 0, AK_NONE, AJ_STR, AL_NONE, 0, 0, OFF(shipname), SZ(shipname)}, \
 	LG(shiptype, 40, 8, AL_SHIP), TX(vendorid, 48, 7), UI(model, 66, 4),     \
 	UI(serial, 70, 20), TX(callsign, 90, 7)
 static const struct ais_field t24b[] = {
@@ -374,13 +375,15 @@ static const struct ais_layout l26[4] = {
 };
 static const struct ais_layout l27 = {27, 1, 96, 168, 96, 0, 1, t27, N(t27)};
 
+/* clang-format on */
+
 static int auxiliary_mmsi(int32_t mmsi)
 {
 	return mmsi / 10000000 == 98;
 }
 
-static const struct ais_layout *select_layout(int type, int partno, int addressed,
-					      int structured, int32_t mmsi)
+static const struct ais_layout *select_layout(int type, int partno, int addressed, int structured,
+                                              int32_t mmsi)
 {
 	switch (type) {
 	case 22:
@@ -407,16 +410,18 @@ const struct ais_layout *ais_layout_for_bits(const uint8_t *bits, int len, int32
 	int type = (int)ais_ubits(bits, 0, 6);
 	(void)len;
 	return select_layout(type, (int)ais_ubits(bits, 38, 2),
-			     type == 22 ? (int)ais_ubits(bits, 139, 1) : (int)ais_ubits(bits, 38, 1),
-			     (int)ais_ubits(bits, 39, 1), mmsi);
+	                     type == 22 ? (int)ais_ubits(bits, 139, 1)
+	                                : (int)ais_ubits(bits, 38, 1),
+	                     (int)ais_ubits(bits, 39, 1), mmsi);
 }
 
 const struct ais_layout *ais_layout_for_msg(const struct ais_msg *m)
 {
 	return select_layout(m->type, m->partno, m->addressed ? 1 : 0, m->structured ? 1 : 0,
-			     m->mmsi);
+	                     m->mmsi);
 }
 
+/* clang-format off */
 /* ---- legends, as gpsd prints them -------------------------------------------------- */
 
 static const char *const nav_legends[16] = {
@@ -474,6 +479,8 @@ static const char *const station_legends[16] = {
 	"Regional use and inland waterways", "Regional use and inland waterways",
 	"Regional use and inland waterways", RFU, RFU, RFU, RFU, RFU, RFU,
 };
+
+/* clang-format on */
 
 const char *ais_legend(int legend, int32_t v)
 {

@@ -11,9 +11,9 @@
 #include "../ais/ais.h"
 #include "cli.h"
 
-#define IN_CHUNK (1 << 20)
+#define IN_CHUNK  (1 << 20)
 #define OUT_CHUNK (1 << 20)
-#define MAX_LINE 4096 /* longer lines are dropped as bad_format */
+#define MAX_LINE  4096 /* longer lines are dropped as bad_format */
 
 struct sink {
 	int fd;
@@ -61,7 +61,7 @@ static void one_line(struct run *r, const char *line, size_t len)
 static int feed_fd(struct run *r, int fd)
 {
 	char *buf = pg_malloc(IN_CHUNK + MAX_LINE);
-	size_t have = 0; /* bytes of an unfinished line at the start of buf */
+	size_t have = 0;  /* bytes of an unfinished line at the start of buf */
 	int skipping = 0; /* inside a line that was too long */
 	int rc = 0;
 	for (;;) {
@@ -118,7 +118,7 @@ int cmd_ais_decode(const struct cli_command *cmd, const struct cli_args *args)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			fprintf(stderr, "portguard %s: cannot open %s: %s\n", cmd->name, path,
-				strerror(errno));
+			        strerror(errno));
 			return 1;
 		}
 		device = path;
@@ -135,12 +135,12 @@ int cmd_ais_decode(const struct cli_command *cmd, const struct cli_args *args)
 	int status = 0;
 	if (rc) {
 		fprintf(stderr, "portguard %s: cannot read %s: %s\n", cmd->name,
-			path ? path : "stdin", strerror(rc));
+		        path ? path : "stdin", strerror(rc));
 		status = 1;
 	}
 	if (r.out.failed) {
 		fprintf(stderr, "portguard %s: cannot write the output: %s\n", cmd->name,
-			strerror(r.out.failed));
+		        strerror(r.out.failed));
 		status = 1;
 	}
 	if (cli_flag(cmd, args, "--stats")) {
@@ -149,11 +149,11 @@ int cmd_ais_decode(const struct cli_command *cmd, const struct cli_args *args)
 		for (int i = 0; i < AIS_R_COUNT; i++)
 			dropped += st->dropped[i];
 		fprintf(stderr, "sentences %llu\nmessages %llu\ndropped %llu\n",
-			(unsigned long long)st->sentences, (unsigned long long)st->messages,
-			(unsigned long long)dropped);
+		        (unsigned long long)st->sentences, (unsigned long long)st->messages,
+		        (unsigned long long)dropped);
 		for (int i = 0; i < AIS_R_COUNT; i++)
 			fprintf(stderr, "%s %llu\n", ais_reason_name(i),
-				(unsigned long long)st->dropped[i]);
+			        (unsigned long long)st->dropped[i]);
 	}
 	if (fd > 0)
 		close(fd);

@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 			command_help(cmd);
 			return 0;
 		}
-		if (a[0] != '-') {
+		if (a[0] != '-' || a[1] == '\0') { /* "-" (stdin) is a positional */
 			if (!cmd->positional || (args.argc && !cmd->positional_many)) {
 				fprintf(stderr, "portguard %s: unexpected argument '%s'\n", cmd->name, a);
 				return 2;

@@ -44,15 +44,16 @@ static int write_corpus(const char *path, uint64_t seed)
 				else
 					printed++;
 				assert_true(ais_encode_nmea(&m, "AIVDM", 'A', seq++ % 10, out,
-							    sizeof(out)) > 0);
+				                            sizeof(out)) > 0);
 				fputs(out, f);
 				assert_true(ais_encode_nmea(&b, "AIVDM", 'A', seq++ % 10, out,
-							    sizeof(out)) > 0);
+				                            sizeof(out)) > 0);
 				fputs(out, f);
 				continue;
 			}
-			assert_true(ais_encode_nmea(&m, i % 3 ? "AIVDM" : "BSVDO", i & 1 ? 'B' : 'A',
-						    seq++ % 10, out, sizeof(out)) > 0);
+			assert_true(ais_encode_nmea(&m, i % 3 ? "AIVDM" : "BSVDO",
+			                            i & 1 ? 'B' : 'A', seq++ % 10, out,
+			                            sizeof(out)) > 0);
 			fputs(out, f);
 			printed++;
 		}
@@ -112,8 +113,8 @@ static void decode_corpus(const char *in, const char *outpath, int raw)
 	const struct ais_stats *st = ais_decoder_stats(d);
 	for (int r = 0; r < AIS_R_COUNT; r++)
 		if (st->dropped[r])
-			fail_msg("the corpus has %llu drops for %s", (unsigned long long)st->dropped[r],
-				 ais_reason_name(r));
+			fail_msg("the corpus has %llu drops for %s",
+			         (unsigned long long)st->dropped[r], ais_reason_name(r));
 	ais_decoder_free(d);
 	fclose(f);
 	free_lines(lines, n);
@@ -141,8 +142,7 @@ static void print_sentences(const char *corpus, json_int_t mmsi, json_int_t type
 	free_lines(lines, n);
 }
 
-static int compare_outputs(const char *corpus, const char *ours, const char *theirs,
-			   int expected)
+static int compare_outputs(const char *corpus, const char *ours, const char *theirs, int expected)
 {
 	int na = 0, nb = 0, bad = 0, identical = 0;
 	char **a = read_lines(ours, &na), **b = read_lines(theirs, &nb);
@@ -165,30 +165,32 @@ static int compare_outputs(const char *corpus, const char *ours, const char *the
 		const char *key;
 		json_t *v;
 		int differs = 0;
-		json_object_foreach(jb, key, v) {
+		json_object_foreach(jb, key, v)
+		{
 			json_t *mine = json_object_get(ja, key);
 			if (!mine || !json_equal(mine, v)) {
 				char *sv = json_dumps(v, JSON_ENCODE_ANY);
 				char *sm = mine ? json_dumps(mine, JSON_ENCODE_ANY) : NULL;
 				printf("line %d type %lld field \"%s\": ours %s, gpsd %s\n", i + 1,
-				       (long long)json_integer_value(json_object_get(jb, "type")), key,
-				       sm ? sm : "(missing)", sv);
+				       (long long)json_integer_value(json_object_get(jb, "type")),
+				       key, sm ? sm : "(missing)", sv);
 				free(sv);
 				free(sm);
 				differs = 1;
 			}
 		}
-		json_object_foreach(ja, key, v) {
+		json_object_foreach(ja, key, v)
+		{
 			if (!json_object_get(jb, key)) {
 				printf("line %d field \"%s\": ours only\n", i + 1, key);
 				differs = 1;
 			}
 		}
 		if (!differs)
-			printf("line %d: same fields, other bytes:\n  ours: %s  gpsd: %s", i + 1, a[i],
-			       b[i]);
+			printf("line %d: same fields, other bytes:\n  ours: %s  gpsd: %s", i + 1,
+			       a[i], b[i]);
 		print_sentences(corpus, json_integer_value(json_object_get(jb, "mmsi")),
-				json_integer_value(json_object_get(jb, "type")));
+		                json_integer_value(json_object_get(jb, "type")));
 		bad++;
 		json_decref(ja);
 		json_decref(jb);
@@ -214,7 +216,7 @@ static void run_oracle(int raw)
 	int expected = write_corpus(corpus, 0x5eed0001ULL + (uint64_t)raw);
 	decode_corpus(corpus, ours, raw);
 	snprintf(cmd, sizeof(cmd), "%s %s -j < %s > %s 2>/dev/null", gpsdecode, raw ? "-u" : "",
-		 corpus, theirs);
+	         corpus, theirs);
 	int st = system(cmd);
 	assert_true(WIFEXITED(st));
 	int rc = compare_outputs(corpus, ours, theirs, expected);
@@ -247,8 +249,8 @@ static void every_type_decodes_raw_as_gpsdecode_u_decodes_it(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_type_decodes_as_gpsdecode_decodes_it),
-		cmocka_unit_test(every_type_decodes_raw_as_gpsdecode_u_decodes_it),
+	    cmocka_unit_test(every_type_decodes_as_gpsdecode_decodes_it),
+	    cmocka_unit_test(every_type_decodes_raw_as_gpsdecode_u_decodes_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
