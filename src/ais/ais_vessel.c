@@ -129,18 +129,18 @@ static int apply_dims(struct ais_vessel *v, const struct ais_msg *m)
 	return r;
 }
 
-/* lat/lon in 1/10000 minute; 91 degrees / 181 degrees mean "not available" */
+/* the decoder's units (ais_motion): degrees and knots, NAN for "not available" */
 static int apply_position(struct ais_vessel *v, const struct ais_msg *m, int64_t now_ms)
 {
-	if (m->lat == 91 * 600000 || m->lon == 181 * 600000 || m->lat < -90 * 600000 ||
-	    m->lat > 90 * 600000 || m->lon < -180 * 600000 || m->lon > 180 * 600000)
+	struct ais_motion mo;
+	if (ais_motion(m, &mo) < 0)
 		return 0;
 	v->has_pos = 1;
-	v->lat = m->lat / 600000.0;
-	v->lon = m->lon / 600000.0;
-	v->sog = m->speed >= 1023 ? -1 : m->speed / 10.0;
-	v->cog = m->course >= 3600 ? -1 : m->course / 10.0;
-	v->heading = m->heading >= 360 ? -1 : m->heading;
+	v->lat = mo.lat;
+	v->lon = mo.lon;
+	v->sog = isnan(mo.sog) ? -1 : mo.sog;
+	v->cog = isnan(mo.cog) || mo.cog >= 360 ? -1 : mo.cog;
+	v->heading = isnan(mo.heading) || mo.heading >= 360 ? -1 : (int)mo.heading;
 	v->status = m->type <= 3 ? m->status : 15;
 	v->pos_ms = now_ms;
 	return AIS_APPLY_POSITION;
