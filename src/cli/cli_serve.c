@@ -56,7 +56,8 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 		return 1;
 	}
 	struct inspect *insp = NULL;
-	if (inspect_open(cfg->inspect_rules, &insp, &err) < 0) {
+	if (inspect_open(cfg->inspect_rules, &insp, &err) < 0 ||
+	    (demo && inspect_demo_seed(s, insp, &err) < 0)) {
 		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
 		access_close(acc);
 		return 1;

@@ -51,7 +51,7 @@ test('admin logs in and sees the frame with all pages', T, async () => {
   await assertNav(page, [
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
     ['groups', /Access groups/i], ['decisions', /Decision/i], ['occupancy', /Occupancy/i],
-    ['muster', /Muster/i], ['control-room', /Control room/], ['inspections', /Inspections/], ['sensors', /Sensors/],
+    ['muster', /Muster/i], ['control-room', /Control room/], ['inspections', /Inspections/], ['sensors', /Sensors/], ['waterside', /Waterside/],
     ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-name').textContent()).trim(), 'admin');
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'admin');
@@ -136,7 +136,7 @@ test('auditor sees the read-only pages and Audit, and the audit log shows the lo
   await assertNav(page, [
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
     ['groups', /Access groups/i], ['decisions', /Decision/i], ['control-room', /Control room/],
-    ['inspections', /Inspections/], ['sensors', /Sensors/], ['audit', /Audit/i]]);
+    ['inspections', /Inspections/], ['sensors', /Sensors/], ['waterside', /Waterside/], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'auditor');
 
   // A page the role may not use falls back to the first allowed page.
