@@ -610,7 +610,8 @@ static void pairs_tick(struct ais_engine *e, int64_t now)
 		}
 	}
 	/* rendezvous: carry the pairs that still hold, raise those held long enough */
-	qsort(e->newpairs, e->nnew, sizeof(*e->newpairs), pair_cmp);
+	if (e->nnew > 1)
+		qsort(e->newpairs, e->nnew, sizeof(*e->newpairs), pair_cmp);
 	size_t k = 0, w = 0;
 	for (size_t i = 0; i < e->nnew; i++) {
 		struct pair *p = &e->newpairs[i];
