@@ -24,7 +24,7 @@
 #include "store/store.h"
 
 #define VESSELS 10000
-#define FENCES 1000
+#define FENCES  1000
 
 static long vm_hwm_kb(void)
 {
@@ -39,7 +39,10 @@ static long vm_hwm_kb(void)
 	return kb;
 }
 
-static double now_s(void) { return (double)pg_mono_us() / 1e6; }
+static double now_s(void)
+{
+	return (double)pg_mono_us() / 1e6;
+}
 
 /* CPU seconds of every thread of the process (the machine may be shared: wall time then
  * says little). */
@@ -57,17 +60,23 @@ static int write_layout(const char *path)
 	if (!f)
 		return -1;
 	fputs("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
-	      "{\"name\":\"Harbour\",\"kind\":\"port_area\",\"speed_limit_kn\":12},\"geometry\":{\"type\":"
-	      "\"Polygon\",\"coordinates\":[[[4.0,51.9],[4.4,51.9],[4.4,52.1],[4.0,52.1],[4.0,51.9]]]}}", f);
+	      "{\"name\":\"Harbour\",\"kind\":\"port_area\",\"speed_limit_kn\":12},\"geometry\":{"
+	      "\"type\":"
+	      "\"Polygon\",\"coordinates\":[[[4.0,51.9],[4.4,51.9],[4.4,52.1],[4.0,52.1],[4.0,51.9]"
+	      "]]}}",
+	      f);
 	static const char *const kinds[] = {"restricted", "berth", "anchorage"};
 	for (int i = 1; i < FENCES; i++) {
 		int cx = i % 40, cy = i / 40;
 		double lon = 4.0 + cx * 0.01, lat = 51.9 + cy * 0.008, w = 0.004, h = 0.003;
-		fprintf(f, ",{\"type\":\"Feature\",\"properties\":{\"name\":\"fence %d\",\"kind\":\"%s\"%s},"
-			   "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],"
-			   "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}",
-			i, kinds[i % 3], i % 3 == 1 ? ",\"berth\":\"B\"" : "", lon, lat, lon + w, lat,
-			lon + w, lat + h, lon, lat + h, lon, lat);
+		fprintf(
+		    f,
+		    ",{\"type\":\"Feature\",\"properties\":{\"name\":\"fence "
+		    "%d\",\"kind\":\"%s\"%s},"
+		    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],"
+		    "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}",
+		    i, kinds[i % 3], i % 3 == 1 ? ",\"berth\":\"B\"" : "", lon, lat, lon + w, lat,
+		    lon + w, lat + h, lon, lat + h, lon, lat);
 	}
 	fputs("]}\n", f);
 	return fclose(f);
@@ -126,8 +135,8 @@ static int count_fn(struct store_tx *tx, void *ctx, struct pg_err *err)
 {
 	int64_t *c = ctx;
 	const char *q[] = {"SELECT count(*) FROM ais_vessels", "SELECT count(*) FROM ais_track",
-			   "SELECT count(*) FROM events WHERE topic = 'ais'",
-			   "SELECT count(*) FROM events WHERE topic = 'vessels'"};
+	                   "SELECT count(*) FROM events WHERE topic = 'ais'",
+	                   "SELECT count(*) FROM events WHERE topic = 'vessels'"};
 	for (int i = 0; i < 4; i++) {
 		struct store_rows *r = NULL;
 		int rc = store_query(tx, &r, err, q[i], "");
@@ -157,8 +166,8 @@ int main(int argc, char **argv)
 		perror("bench_ais_ingest: writing the inputs");
 		return 1;
 	}
-	printf("generated %ld messages of %d vessels and %d geofences in %.2f s\n", messages, VESSELS,
-	       FENCES, now_s() - t0);
+	printf("generated %ld messages of %d vessels and %d geofences in %.2f s\n", messages,
+	       VESSELS, FENCES, now_s() - t0);
 
 	struct pg_bus *bus = pg_bus_new();
 	struct store_opts so = {2, 1024, bus};
@@ -191,22 +200,23 @@ int main(int argc, char **argv)
 	int64_t c[4] = {0};
 	store_read(s, count_fn, c, &err);
 	printf("decode + track + geofence + anomaly: %.2f s wall, %.0f messages/s; %.2f CPU s, "
-	       "%.0f messages per CPU second\n", engine, (double)messages / engine, engine_cpu,
-	       (double)messages / engine_cpu);
+	       "%.0f messages per CPU second\n",
+	       engine, (double)messages / engine, engine_cpu, (double)messages / engine_cpu);
 	printf("... + persist (last batch committed): %.2f s wall, %.0f messages/s; %.2f CPU s, "
-	       "%.0f messages per CPU second\n", all, (double)messages / all, all_cpu,
-	       (double)messages / all_cpu);
+	       "%.0f messages per CPU second\n",
+	       all, (double)messages / all, all_cpu, (double)messages / all_cpu);
 	double load[1] = {0};
 	if (getloadavg(load, 1) == 1)
-		printf("load average while measuring: %.1f on %ld CPUs\n", load[0], sysconf(_SC_NPROCESSORS_ONLN));
+		printf("load average while measuring: %.1f on %ld CPUs\n", load[0],
+		       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("stored: %lld vessels, %lld track points (downsampled), %lld anomaly events, "
-	       "%lld position events\n", (long long)c[0], (long long)c[1], (long long)c[2],
-	       (long long)c[3]);
+	       "%lld position events\n",
+	       (long long)c[0], (long long)c[1], (long long)c[2], (long long)c[3]);
 	printf("peak RSS (VmHWM): %.1f MB\n", (double)vm_hwm_kb() / 1024.0);
 	store_close(s);
 	pg_bus_free(bus);
-	const char *files[] = {"portguard.db", "portguard.db-wal", "portguard.db-shm", "layout.geojson",
-			       "ais.nmea"};
+	const char *files[] = {"portguard.db", "portguard.db-wal", "portguard.db-shm",
+	                       "layout.geojson", "ais.nmea"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char p[700];
 		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);

@@ -9,19 +9,25 @@
 #include "../core/core.h"
 #include "ais_anomaly.h"
 
-#define KN (1852.0 / 3600.0) /* metres per second in a knot */
-#define FRESH_MS (5 * 60 * 1000) /* positions older than this take no part in pair rules */
+#define KN            (1852.0 / 3600.0) /* metres per second in a knot */
+#define FRESH_MS      (5 * 60 * 1000)   /* positions older than this take no part in pair rules */
 #define JUMP_QUIET_MS (10 * 60 * 1000)
-#define MOORED_KN 0.5
+#define MOORED_KN     0.5
 
 /* episodes (bits of ais_vessel.active) */
-enum { EP_APPROACH = 1u << 0, EP_DARK = 1u << 1, EP_LOITER = 1u << 2, EP_TELEPORT = 1u << 3,
-       EP_LAND = 1u << 4, EP_SPEEDING = 1u << 5 };
+enum {
+	EP_APPROACH = 1u << 0,
+	EP_DARK = 1u << 1,
+	EP_LOITER = 1u << 2,
+	EP_TELEPORT = 1u << 3,
+	EP_LAND = 1u << 4,
+	EP_SPEEDING = 1u << 5
+};
 /* identity checks done (bits of ais_vessel.checked) */
 enum { CK_MMSI = 1u << 0, CK_SHARED = 1u << 1, CK_WATCH = 1u << 2 };
 
 static const char *const kind_names[AIS_N_KINDS] = {
-	"zone_entry", "approach", "dark", "loitering", "rendezvous", "spoofing", "identity", "speeding",
+    "zone_entry", "approach", "dark", "loitering", "rendezvous", "spoofing", "identity", "speeding",
 };
 
 const char *ais_kind_name(int kind)
@@ -73,7 +79,7 @@ struct ais_engine {
 };
 
 struct ais_engine *ais_engine_new(const struct ais_rules *rules, struct geo_layout *layout,
-				  const struct ais_engine_cb *cb)
+                                  const struct ais_engine_cb *cb)
 {
 	struct ais_engine *e = pg_calloc(1, sizeof(*e));
 	e->r = *rules;
@@ -101,7 +107,10 @@ void ais_engine_free(struct ais_engine *e)
 	pg_free(e);
 }
 
-void ais_engine_set_level(struct ais_engine *e, int level) { e->level = level; }
+void ais_engine_set_level(struct ais_engine *e, int level)
+{
+	e->level = level;
+}
 
 void ais_engine_set_arrivals(struct ais_engine *e, const struct ais_arrival *a, int n)
 {
@@ -122,7 +131,10 @@ void ais_engine_set_watch(struct ais_engine *e, const struct ais_watch *w, int n
 	e->watch_gen++;
 }
 
-struct ais_fleet *ais_engine_fleet(struct ais_engine *e) { return e->fleet; }
+struct ais_fleet *ais_engine_fleet(struct ais_engine *e)
+{
+	return e->fleet;
+}
 uint64_t ais_engine_raised(const struct ais_engine *e, int kind)
 {
 	return kind >= 0 && kind < AIS_N_KINDS ? e->raised[kind] : 0;
@@ -131,7 +143,7 @@ uint64_t ais_engine_raised(const struct ais_engine *e, int kind)
 /* ---- raising ------------------------------------------------------------------------------ */
 
 static void anomaly_init(struct ais_anomaly *a, int kind, const char *check,
-			 const struct ais_vessel *v, int64_t now)
+                         const struct ais_vessel *v, int64_t now)
 {
 	memset(a, 0, sizeof(*a));
 	a->kind = kind;
@@ -152,8 +164,8 @@ static void num(struct ais_anomaly *a, const char *key, double v)
 	}
 }
 
-__attribute__((format(printf, 3, 4))) static void raise_it(struct ais_engine *e,
-							    struct ais_anomaly *a, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+raise_it(struct ais_engine *e, struct ais_anomaly *a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -215,7 +227,7 @@ static void check_watch(struct ais_engine *e, struct ais_vessel *v, int64_t now)
 		struct ais_anomaly a;
 		anomaly_init(&a, AIS_K_IDENTITY, "watchlist", v, now);
 		raise_it(e, &a, "%s is on the watchlist%s%s", what, w->reason[0] ? ": " : "",
-			 w->reason);
+		         w->reason);
 		return;
 	}
 }
@@ -223,11 +235,12 @@ static void check_watch(struct ais_engine *e, struct ais_vessel *v, int64_t now)
 /* ---- per position -------------------------------------------------------------------------- */
 
 static int arrival_expected(const struct ais_engine *e, const struct ais_vessel *v,
-			    const struct geo_zone *z, int64_t now)
+                            const struct geo_zone *z, int64_t now)
 {
 	for (int i = 0; i < e->narrivals; i++) {
 		const struct ais_arrival *a = &e->arrivals[i];
-		if (strcasecmp(a->berth, z->name) != 0 && !(z->berth[0] && strcasecmp(a->berth, z->berth) == 0))
+		if (strcasecmp(a->berth, z->name) != 0 &&
+		    !(z->berth[0] && strcasecmp(a->berth, z->berth) == 0))
 			continue;
 		if ((a->from_ms && now < a->from_ms) || (a->until_ms && now > a->until_ms))
 			continue;
@@ -256,24 +269,26 @@ static void zones_update(struct ais_engine *e, struct ais_vessel *v, int had_pos
 		if (n > AIS_VESSEL_ZONES)
 			n = AIS_VESSEL_ZONES;
 	}
-	static const unsigned bit[GEO_N_KINDS] = {AIS_IN_PORT, AIS_IN_BERTH, AIS_IN_RESTRICTED,
-						  AIS_IN_ANCHORAGE, AIS_IN_CHANNEL, AIS_IN_LAND};
+	static const unsigned bit[GEO_N_KINDS] = {AIS_IN_PORT,       AIS_IN_BERTH,
+	                                          AIS_IN_RESTRICTED, AIS_IN_ANCHORAGE,
+	                                          AIS_IN_CHANNEL,    AIS_IN_LAND};
 	unsigned where = 0;
 	double limit = 0;
 	const char *land = NULL, *limit_zone = NULL;
 	for (int i = 0; i < n; i++) {
 		const struct geo_zone *z = geo_layout_zone(e->layout, ids[i]);
 		where |= bit[z->kind];
-		double l = z->speed_limit_kn > 0 ? z->speed_limit_kn
-			   : z->kind == GEO_PORT_AREA ? e->r.harbour_kn : 0;
+		double l = z->speed_limit_kn > 0      ? z->speed_limit_kn
+		           : z->kind == GEO_PORT_AREA ? e->r.harbour_kn
+		                                      : 0;
 		if (l > 0 && (limit == 0 || l < limit)) {
 			limit = l;
 			limit_zone = z->name;
 		}
 		if (z->kind == GEO_LAND)
 			land = z->name;
-		if ((z->kind == GEO_RESTRICTED || z->kind == GEO_BERTH) &&
-		    had_pos && !in_list(v->zones, v->nzones, ids[i]) && enabled(e, AIS_K_ZONE_ENTRY) &&
+		if ((z->kind == GEO_RESTRICTED || z->kind == GEO_BERTH) && had_pos &&
+		    !in_list(v->zones, v->nzones, ids[i]) && enabled(e, AIS_K_ZONE_ENTRY) &&
 		    !arrival_expected(e, v, z, now)) {
 			struct ais_anomaly a;
 			anomaly_init(&a, AIS_K_ZONE_ENTRY, "", v, now);
@@ -281,12 +296,14 @@ static void zones_update(struct ais_engine *e, struct ais_vessel *v, int had_pos
 			char nb[64];
 			if (v->sog >= 0)
 				num(&a, "speed_kn", v->sog);
-			raise_it(e, &a, "%s entered %s \"%s\"%s%s%s at %.1f kn and is not on the "
-					"expected arrivals",
-				 vname(v, nb, sizeof(nb)),
-				 z->kind == GEO_BERTH ? "the berth security zone" : "restricted waters",
-				 z->name, z->berth[0] ? " (berth " : "", z->berth, z->berth[0] ? ")" : "",
-				 v->sog < 0 ? 0.0 : v->sog);
+			raise_it(e, &a,
+			         "%s entered %s \"%s\"%s%s%s at %.1f kn and is not on the "
+			         "expected arrivals",
+			         vname(v, nb, sizeof(nb)),
+			         z->kind == GEO_BERTH ? "the berth security zone"
+			                              : "restricted waters",
+			         z->name, z->berth[0] ? " (berth " : "", z->berth,
+			         z->berth[0] ? ")" : "", v->sog < 0 ? 0.0 : v->sog);
 		}
 	}
 	memcpy(v->zones, ids, (size_t)n * sizeof(int));
@@ -301,8 +318,10 @@ static void zones_update(struct ais_engine *e, struct ais_vessel *v, int had_pos
 			struct ais_anomaly a;
 			anomaly_init(&a, AIS_K_SPOOFING, "land", v, now);
 			pg_strlcpy(a.zone, land, sizeof(a.zone));
-			raise_it(e, &a, "reported a position on land (\"%s\", %.5f N %.5f E): the "
-					"position is not credible", land, v->lat, v->lon);
+			raise_it(e, &a,
+			         "reported a position on land (\"%s\", %.5f N %.5f E): the "
+			         "position is not credible",
+			         land, v->lat, v->lon);
 		}
 	} else if (!land) {
 		v->active &= ~EP_LAND;
@@ -318,8 +337,10 @@ static void zones_update(struct ais_engine *e, struct ais_vessel *v, int had_pos
 				pg_strlcpy(a.zone, limit_zone, sizeof(a.zone));
 				num(&a, "speed_kn", v->sog);
 				num(&a, "limit_kn", limit);
-				raise_it(e, &a, "%.1f kn in \"%s\" where the limit is %g kn (%.1f kn over)",
-					 v->sog, limit_zone, limit, v->sog - limit);
+				raise_it(
+				    e, &a,
+				    "%.1f kn in \"%s\" where the limit is %g kn (%.1f kn over)",
+				    v->sog, limit_zone, limit, v->sog - limit);
 			}
 		}
 	} else {
@@ -353,9 +374,11 @@ static void jump_check(struct ais_engine *e, struct ais_vessel *v, int64_t now)
 					anomaly_init(&a, AIS_K_IDENTITY, "shared", v, now);
 					num(&a, "distance_m", d);
 					num(&a, "seconds", dt);
-					raise_it(e, &a, "positions alternate between two places %.1f km "
-							"apart within %.0f s: two transmitters share MMSI %d",
-						 d / 1000, dt, (int)v->mmsi);
+					raise_it(
+					    e, &a,
+					    "positions alternate between two places %.1f km "
+					    "apart within %.0f s: two transmitters share MMSI %d",
+					    d / 1000, dt, (int)v->mmsi);
 				}
 			}
 			v->altx = v->px, v->alty = v->py, v->alt_ms = v->p_ms;
@@ -376,8 +399,10 @@ static void jump_check(struct ais_engine *e, struct ais_vessel *v, int64_t now)
 	num(&a, "distance_m", d);
 	num(&a, "seconds", dt);
 	num(&a, "implied_kn", kn);
-	raise_it(e, &a, "moved %.1f km in %.0f s: an implied speed of %.0f kn, over the %g kn a "
-			"vessel can make", d / 1000, dt, kn, e->r.teleport_kn);
+	raise_it(e, &a,
+	         "moved %.1f km in %.0f s: an implied speed of %.0f kn, over the %g kn a "
+	         "vessel can make",
+	         d / 1000, dt, kn, e->r.teleport_kn);
 }
 
 void ais_engine_feed(struct ais_engine *e, const struct ais_msg *m, int64_t now)
@@ -420,7 +445,8 @@ void ais_engine_feed(struct ais_engine *e, const struct ais_msg *m, int64_t now)
 	zones_update(e, v, had_pos, now);
 
 	/* loitering: slow outside anchorages and berths */
-	if (v->sog >= 0 && v->sog < e->r.loiter_kn && !(v->where & (AIS_IN_BERTH | AIS_IN_ANCHORAGE))) {
+	if (v->sog >= 0 && v->sog < e->r.loiter_kn &&
+	    !(v->where & (AIS_IN_BERTH | AIS_IN_ANCHORAGE))) {
 		if (!v->slow_since)
 			v->slow_since = now;
 	} else {
@@ -459,11 +485,12 @@ static void dark_check(struct ais_engine *e, struct ais_vessel *v, int64_t now)
 	num(&a, "silent_s", silent);
 	num(&a, "interval_s", iv);
 	num(&a, "limit_s", limit);
-	raise_it(e, &a, "no AIS position report for %.0f s inside the area; at %.1f kn a Class %s vessel "
-			"reports every %g s, so more than %.0f s of silence (%g x %g s, at least %g s) "
-			"means it went dark",
-		 silent, v->sog < 0 ? 0.0 : v->sog, v->class_b ? "B" : "A", iv, limit,
-		 e->r.dark_factor, iv, e->r.dark_min_s);
+	raise_it(e, &a,
+	         "no AIS position report for %.0f s inside the area; at %.1f kn a Class %s vessel "
+	         "reports every %g s, so more than %.0f s of silence (%g x %g s, at least %g s) "
+	         "means it went dark",
+	         silent, v->sog < 0 ? 0.0 : v->sog, v->class_b ? "B" : "A", iv, limit,
+	         e->r.dark_factor, iv, e->r.dark_min_s);
 }
 
 static void loiter_check(struct ais_engine *e, struct ais_vessel *v, int64_t now)
@@ -482,8 +509,10 @@ static void loiter_check(struct ais_engine *e, struct ais_vessel *v, int64_t now
 		pg_strlcpy(a.zone, geo_layout_zone(e->layout, v->zones[0])->name, sizeof(a.zone));
 	num(&a, "speed_kn", v->sog);
 	num(&a, "minutes", min);
-	raise_it(e, &a, "under %g kn (now %.1f kn) for %.0f min outside anchorages and berths "
-			"(the rule allows %g min)", e->r.loiter_kn, v->sog, min, e->r.loiter_min);
+	raise_it(e, &a,
+	         "under %g kn (now %.1f kn) for %.0f min outside anchorages and berths "
+	         "(the rule allows %g min)",
+	         e->r.loiter_kn, v->sog, min, e->r.loiter_min);
 }
 
 static uint64_t cell_key(long cx, long cy)
@@ -549,7 +578,8 @@ static void pair_add(struct ais_engine *e, uint64_t key, double d)
 
 static void pairs_tick(struct ais_engine *e, int64_t now)
 {
-	double cs = e->r.rendezvous_m > e->r.approach_m * 1.25 ? e->r.rendezvous_m : e->r.approach_m * 1.25;
+	double cs =
+	    e->r.rendezvous_m > e->r.approach_m * 1.25 ? e->r.rendezvous_m : e->r.approach_m * 1.25;
 	if (cs < 1)
 		cs = 1;
 	grid_build(e, now, cs);
@@ -557,7 +587,8 @@ static void pairs_tick(struct ais_engine *e, int64_t now)
 	e->nnew = 0;
 	for (size_t i = 0; i < e->ncand; i++) {
 		struct ais_vessel *a = e->cand[i];
-		int slow_a = a->sog >= 0 && a->sog < e->r.rendezvous_kn && !(a->where & AIS_IN_BERTH);
+		int slow_a =
+		    a->sog >= 0 && a->sog < e->r.rendezvous_kn && !(a->where & AIS_IN_BERTH);
 		int moored_a = is_moored(a);
 		if (!slow_a && (moored_a || !approach_on)) {
 			a->active &= ~EP_APPROACH;
@@ -581,7 +612,10 @@ static void pairs_tick(struct ais_engine *e, int64_t now)
 					if (slow_a && a->mmsi < b->mmsi && d <= e->r.rendezvous_m &&
 					    b->sog >= 0 && b->sog < e->r.rendezvous_kn &&
 					    !(b->where & AIS_IN_BERTH))
-						pair_add(e, ((uint64_t)(uint32_t)a->mmsi << 32) | (uint32_t)b->mmsi, d);
+						pair_add(e,
+						         ((uint64_t)(uint32_t)a->mmsi << 32) |
+						             (uint32_t)b->mmsi,
+						         d);
 				}
 			}
 		}
@@ -594,16 +628,19 @@ static void pairs_tick(struct ais_engine *e, int64_t now)
 				anomaly_init(&an, AIS_K_APPROACH, "", a, now);
 				an.other_mmsi = near->mmsi;
 				if (near->nzones > 0)
-					pg_strlcpy(an.zone, geo_layout_zone(e->layout, near->zones[0])->name,
-						   sizeof(an.zone));
+					pg_strlcpy(an.zone,
+					           geo_layout_zone(e->layout, near->zones[0])->name,
+					           sizeof(an.zone));
 				num(&an, "distance_m", best);
 				num(&an, "level", e->level);
 				num(&an, "limit_m", e->r.approach_m);
 				char nb[64];
-				raise_it(e, &an, "came within %.0f m of the moored ship %s at security "
-						 "level %d (the rule: no closer than %g m at level %d and above)",
-					 best, vname(near, nb, sizeof(nb)), e->level, e->r.approach_m,
-					 e->r.approach_level);
+				raise_it(e, &an,
+				         "came within %.0f m of the moored ship %s at security "
+				         "level %d (the rule: no closer than %g m at level %d and "
+				         "above)",
+				         best, vname(near, nb, sizeof(nb)), e->level,
+				         e->r.approach_m, e->r.approach_level);
 			}
 		} else if (!near || best > e->r.approach_m * 1.25 || !approach_on) {
 			a->active &= ~EP_APPROACH;
@@ -628,25 +665,30 @@ static void pairs_tick(struct ais_engine *e, int64_t now)
 		double min = (double)(now - p->since) / 60000.0;
 		if (!p->fired && min >= e->r.rendezvous_min) {
 			p->fired = 1;
-			struct ais_vessel *a = ais_fleet_get(e->fleet, (int32_t)(p->key >> 32), 0, NULL);
-			struct ais_vessel *b = ais_fleet_get(e->fleet, (int32_t)(p->key & 0xffffffffu), 0, NULL);
+			struct ais_vessel *a =
+			    ais_fleet_get(e->fleet, (int32_t)(p->key >> 32), 0, NULL);
+			struct ais_vessel *b =
+			    ais_fleet_get(e->fleet, (int32_t)(p->key & 0xffffffffu), 0, NULL);
 			if (a && b && enabled(e, AIS_K_RENDEZVOUS)) {
 				struct ais_anomaly an;
 				anomaly_init(&an, AIS_K_RENDEZVOUS, "", a, now);
 				an.other_mmsi = b->mmsi;
 				if (a->nzones > 0)
-					pg_strlcpy(an.zone, geo_layout_zone(e->layout, a->zones[0])->name,
-						   sizeof(an.zone));
+					pg_strlcpy(an.zone,
+					           geo_layout_zone(e->layout, a->zones[0])->name,
+					           sizeof(an.zone));
 				num(&an, "distance_m", p->dist);
 				num(&an, "minutes", min);
 				num(&an, "speed_kn", a->sog);
 				num(&an, "other_speed_kn", b->sog);
 				char na[64], nb[64];
-				raise_it(e, &an, "%s and %s have been within %.0f m of each other, both "
-						 "under %g kn (%.1f and %.1f kn), for %.0f min outside berths: "
-						 "a possible ship-to-ship transfer",
-					 vname(a, na, sizeof(na)), vname(b, nb, sizeof(nb)), p->dist,
-					 e->r.rendezvous_kn, a->sog, b->sog, min);
+				raise_it(
+				    e, &an,
+				    "%s and %s have been within %.0f m of each other, both "
+				    "under %g kn (%.1f and %.1f kn), for %.0f min outside berths: "
+				    "a possible ship-to-ship transfer",
+				    vname(a, na, sizeof(na)), vname(b, nb, sizeof(nb)), p->dist,
+				    e->r.rendezvous_kn, a->sog, b->sog, min);
 			}
 		}
 		e->newpairs[w++] = *p;

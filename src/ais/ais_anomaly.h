@@ -51,26 +51,26 @@ enum ais_kind {
 const char *ais_kind_name(int kind);
 
 struct ais_rules {
-	double approach_m;      /* 150 */
-	int approach_level;     /* 2 (ISPS: level 2 and 3) */
-	double loiter_kn;       /* 2 */
-	double loiter_min;      /* 30 */
-	double rendezvous_m;    /* 500 */
-	double rendezvous_kn;   /* 2 */
-	double rendezvous_min;  /* 30 */
-	double teleport_kn;     /* 60 */
-	double harbour_kn;      /* 8: port_area zones without their own limit */
-	double dark_factor;     /* 3 x the reporting interval ... */
-	double dark_min_s;      /* ... and at least 180 s */
-	unsigned disabled;      /* bit per ais_kind: rule switched off */
+	double approach_m;     /* 150 */
+	int approach_level;    /* 2 (ISPS: level 2 and 3) */
+	double loiter_kn;      /* 2 */
+	double loiter_min;     /* 30 */
+	double rendezvous_m;   /* 500 */
+	double rendezvous_kn;  /* 2 */
+	double rendezvous_min; /* 30 */
+	double teleport_kn;    /* 60 */
+	double harbour_kn;     /* 8: port_area zones without their own limit */
+	double dark_factor;    /* 3 x the reporting interval ... */
+	double dark_min_s;     /* ... and at least 180 s */
+	unsigned disabled;     /* bit per ais_kind: rule switched off */
 };
 void ais_rules_default(struct ais_rules *r);
 
 /* An expected arrival (API-managed; ais_live.c loads them). */
 struct ais_arrival {
-	char berth[GEO_NAME_MAX]; /* a zone's properties.berth or name (case-insensitive) */
-	int32_t mmsi, imo;        /* 0 = any */
-	char name[21];            /* "" = any */
+	char berth[GEO_NAME_MAX];  /* a zone's properties.berth or name (case-insensitive) */
+	int32_t mmsi, imo;         /* 0 = any */
+	char name[21];             /* "" = any */
 	int64_t from_ms, until_ms; /* 0 = open */
 };
 
@@ -84,12 +84,12 @@ struct ais_watch {
 #define AIS_ANOMALY_NUMS 4
 struct ais_anomaly {
 	int kind;
-	char check[16];      /* the sub-rule: "teleport", "land", "mmsi", "shared", "watchlist" or "" */
+	char check[16]; /* the sub-rule: "teleport", "land", "mmsi", "shared", "watchlist" or "" */
 	int32_t mmsi;
 	char name[21];
 	double lat, lon;
 	char zone[GEO_NAME_MAX]; /* "" = none */
-	int32_t other_mmsi;  /* rendezvous / approach: the other vessel, 0 none */
+	int32_t other_mmsi;      /* rendezvous / approach: the other vessel, 0 none */
 	char reason[400];
 	int64_t at_ms;
 	struct {
@@ -113,7 +113,7 @@ struct ais_engine;
 
 /* layout (borrowed, may be NULL: no zone rules) must outlive the engine; cb is copied. */
 struct ais_engine *ais_engine_new(const struct ais_rules *rules, struct geo_layout *layout,
-				  const struct ais_engine_cb *cb);
+                                  const struct ais_engine_cb *cb);
 void ais_engine_free(struct ais_engine *e); /* accepts NULL */
 
 void ais_engine_set_level(struct ais_engine *e, int level);

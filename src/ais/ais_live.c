@@ -17,15 +17,16 @@
 #include "../level/level.h"
 #include "ais_live_int.h"
 
-#define FLUSH_MS 500
-#define TICK_MS 1000
-#define REFRESH_MS 10000
-#define TRACK_FLUSH 8192
-#define LINE_MAX_LEN 1024
+#define FLUSH_MS       500
+#define TICK_MS        1000
+#define REFRESH_MS     10000
+#define TRACK_FLUSH    8192
+#define LINE_MAX_LEN   1024
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
 
-/* ---- inputs: parsing -------------------------------------------------------------------------- */
+/* ---- inputs: parsing --------------------------------------------------------------------------
+ */
 
 static int split_hostport(const char *s, char *host, size_t hn, char *port, size_t pn)
 {
@@ -54,11 +55,13 @@ static int input_parse(struct ais_input *in, const char *url, struct pg_err *err
 	in->speed = 1;
 	if (strncmp(url, "tcp://", 6) == 0 || strncmp(url, "udp://", 6) == 0) {
 		in->kind = url[0] == 't' ? IN_TCP : IN_UDP;
-		if (split_hostport(url + 6, in->host, sizeof(in->host), in->port, sizeof(in->port)) < 0 ||
+		if (split_hostport(url + 6, in->host, sizeof(in->host), in->port,
+		                   sizeof(in->port)) < 0 ||
 		    (in->kind == IN_TCP && strcmp(in->port, "0") == 0))
-			return pg_err_field(err, PG_EINVAL, "ais.inputs",
-					    "input '%s': expected %s://HOST:PORT with a port from 1 to 65535",
-					    url, in->kind == IN_TCP ? "tcp" : "udp");
+			return pg_err_field(
+			    err, PG_EINVAL, "ais.inputs",
+			    "input '%s': expected %s://HOST:PORT with a port from 1 to 65535", url,
+			    in->kind == IN_TCP ? "tcp" : "udp");
 		return 0;
 	}
 	if (strncmp(url, "file://", 7) == 0) {
@@ -66,27 +69,33 @@ static int input_parse(struct ais_input *in, const char *url, struct pg_err *err
 		const char *q = strchr(url + 7, '?');
 		size_t len = q ? (size_t)(q - url - 7) : strlen(url + 7);
 		if (len == 0 || len >= sizeof(in->path))
-			return pg_err_field(err, PG_EINVAL, "ais.inputs", "input '%s': file://PATH needs a path",
-					    url);
+			return pg_err_field(err, PG_EINVAL, "ais.inputs",
+			                    "input '%s': file://PATH needs a path", url);
 		pg_snprintf(in->path, sizeof(in->path), "%.*s", (int)len, url + 7);
 		if (q) {
 			char *end = NULL;
-			if (strncmp(q, "?speed=", 7) != 0 || (in->speed = strtod(q + 7, &end), *end) ||
+			if (strncmp(q, "?speed=", 7) != 0 ||
+			    (in->speed = strtod(q + 7, &end), *end) ||
 			    !(in->speed >= 0 && in->speed <= 10000))
-				return pg_err_field(err, PG_EINVAL, "ais.inputs",
-						    "input '%s': the only option is ?speed=N (0 = as fast as "
-						    "possible, else 0 < N <= 10000)", url);
+				return pg_err_field(
+				    err, PG_EINVAL, "ais.inputs",
+				    "input '%s': the only option is ?speed=N (0 = as fast as "
+				    "possible, else 0 < N <= 10000)",
+				    url);
 		}
 		if (access(in->path, R_OK) != 0)
-			return pg_err_field(err, PG_EINVAL, "ais.inputs", "input '%s': cannot read %s: %s",
-					    url, in->path, strerror(errno));
+			return pg_err_field(err, PG_EINVAL, "ais.inputs",
+			                    "input '%s': cannot read %s: %s", url, in->path,
+			                    strerror(errno));
 		return 0;
 	}
-	return pg_err_field(err, PG_EINVAL, "ais.inputs",
-			    "input '%s': not tcp://HOST:PORT, udp://ADDR:PORT or file://PATH?speed=N", url);
+	return pg_err_field(
+	    err, PG_EINVAL, "ais.inputs",
+	    "input '%s': not tcp://HOST:PORT, udp://ADDR:PORT or file://PATH?speed=N", url);
 }
 
-/* ---- the queue -------------------------------------------------------------------------------- */
+/* ---- the queue --------------------------------------------------------------------------------
+ */
 
 static void queue_push(struct ais_live *l, const struct ais_msg *m, int64_t t)
 {
@@ -207,7 +216,8 @@ static void *tcp_main(void *arg)
 		int fd = tcp_connect(in);
 		if (fd < 0) {
 			__atomic_add_fetch(&in->failures, 1, __ATOMIC_RELAXED);
-			pg_debug("ais: %s: cannot connect; again in %lld ms", in->name, (long long)backoff);
+			pg_debug("ais: %s: cannot connect; again in %lld ms", in->name,
+			         (long long)backoff);
 			if (nap(l, backoff))
 				break;
 			backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
@@ -232,7 +242,7 @@ static void *tcp_main(void *arg)
 		__atomic_store_n(&in->connected, 0, __ATOMIC_RELAXED);
 		if (!__atomic_load_n(&l->stopping, __ATOMIC_RELAXED)) {
 			pg_warn("ais: %s: connection closed; reconnecting in %lld ms", in->name,
-				(long long)backoff);
+			        (long long)backoff);
 			if (nap(l, backoff))
 				break;
 		}
@@ -276,7 +286,7 @@ static void *file_main(void *arg)
 		input_text(in, "", 0, 1);
 		close(fd);
 		pg_info("ais: %s: replayed to its end (%llu lines)", in->name,
-			(unsigned long long)__atomic_load_n(&in->lines, __ATOMIC_RELAXED));
+		        (unsigned long long)__atomic_load_n(&in->lines, __ATOMIC_RELAXED));
 	}
 	__atomic_store_n(&in->done, 1, __ATOMIC_RELEASE);
 	return NULL;
@@ -290,7 +300,7 @@ static int udp_bind(struct ais_input *in, struct pg_err *err)
 	int g = getaddrinfo(in->host[0] ? in->host : NULL, in->port, &hints, &res);
 	if (g != 0)
 		return pg_err_field(err, PG_EINVAL, "ais.inputs", "input '%s': %s", in->name,
-				    gai_strerror(g));
+		                    gai_strerror(g));
 	int fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	if (fd >= 0)
@@ -300,8 +310,8 @@ static int udp_bind(struct ais_input *in, struct pg_err *err)
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(res);
-		return pg_err_field(err, PG_EIO, "ais.inputs", "input '%s': cannot listen: %s", in->name,
-				    strerror(e));
+		return pg_err_field(err, PG_EIO, "ais.inputs", "input '%s': cannot listen: %s",
+		                    in->name, strerror(e));
 	}
 	freeaddrinfo(res);
 	int rcv = 4 << 20;
@@ -334,15 +344,17 @@ static int parse_watch_mmsi(struct ais_live *l, const char *list, struct pg_err 
 		int64_t v;
 		if (pg_parse_i64(t, 1, 999999999, &v) < 0)
 			return pg_err_field(err, PG_EINVAL, "ais.watch_mmsi",
-					    "ais.watch_mmsi: '%s' is not an MMSI (1 to 999999999)", t);
-		l->watch_mmsi = pg_realloc(l->watch_mmsi, (size_t)(l->nwatch_mmsi + 1) * sizeof(int32_t));
+			                    "ais.watch_mmsi: '%s' is not an MMSI (1 to 999999999)",
+			                    t);
+		l->watch_mmsi =
+		    pg_realloc(l->watch_mmsi, (size_t)(l->nwatch_mmsi + 1) * sizeof(int32_t));
 		l->watch_mmsi[l->nwatch_mmsi++] = (int32_t)v;
 	}
 	return 0;
 }
 
 int ais_live_open(struct store *s, const struct pg_config *cfg, struct ais_live **out,
-		  struct pg_err *err)
+                  struct pg_err *err)
 {
 	int rc = 0;
 	struct ais_live *l = pg_calloc(1, sizeof(*l));
@@ -375,8 +387,8 @@ int ais_live_open(struct store *s, const struct pg_config *cfg, struct ais_live 
 	for (char *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
 		struct ais_input *in = input_new(l);
 		if (!in) {
-			rc = pg_err_field(err, PG_ELIMIT, "ais.inputs", "ais.inputs: more than %d inputs",
-					  AIS_LIVE_MAX_INPUTS);
+			rc = pg_err_field(err, PG_ELIMIT, "ais.inputs",
+			                  "ais.inputs: more than %d inputs", AIS_LIVE_MAX_INPUTS);
 			goto out;
 		}
 		if ((rc = input_parse(in, t, err)) < 0)
@@ -391,8 +403,14 @@ out:
 	return rc;
 }
 
-void ais_live_set_rules(struct ais_live *l, const struct ais_rules *r) { l->rules = *r; }
-const struct geo_layout *ais_live_layout(struct ais_live *l) { return l->layout; }
+void ais_live_set_rules(struct ais_live *l, const struct ais_rules *r)
+{
+	l->rules = *r;
+}
+const struct geo_layout *ais_live_layout(struct ais_live *l)
+{
+	return l->layout;
+}
 
 struct ais_source *ais_live_source(struct ais_live *l, const char *name)
 {
@@ -420,24 +438,30 @@ int ais_live_start(struct ais_live *l, struct pg_err *err)
 				return rc;
 		}
 	}
-	l->engine = ais_engine_new(&l->rules, l->layout, &(struct ais_engine_cb){
-		.anomaly = live_on_anomaly, .track = live_on_track, .changed = live_on_changed, .ctx = l});
+	l->engine = ais_engine_new(&l->rules, l->layout,
+	                           &(struct ais_engine_cb){.anomaly = live_on_anomaly,
+	                                                   .track = live_on_track,
+	                                                   .changed = live_on_changed,
+	                                                   .ctx = l});
 	live_refresh(l);
 	if (pthread_create(&l->engine_th, NULL, live_engine_main, l) != 0)
 		return pg_err_set(err, PG_EIO, "cannot start the AIS engine thread");
 	l->engine_started = 1;
 	for (int i = 0; i < l->ninputs; i++) {
 		struct ais_input *in = l->inputs[i];
-		void *(*fn)(void *) = in->kind == IN_TCP ? tcp_main : in->kind == IN_UDP ? udp_main
-				      : in->kind == IN_FILE ? file_main : NULL;
+		void *(*fn)(void *) = in->kind == IN_TCP    ? tcp_main
+		                      : in->kind == IN_UDP  ? udp_main
+		                      : in->kind == IN_FILE ? file_main
+		                                            : NULL;
 		if (!fn)
 			continue;
 		if (pthread_create(&in->th, NULL, fn, in) != 0)
-			return pg_err_set(err, PG_EIO, "cannot start the thread of input %s", in->name);
+			return pg_err_set(err, PG_EIO, "cannot start the thread of input %s",
+			                  in->name);
 		in->started = 1;
 	}
 	pg_info("ais: %d input(s), layout %s, %d zones", l->ninputs, l->layout ? "loaded" : "none",
-		l->layout ? geo_layout_count(l->layout) : 0);
+	        l->layout ? geo_layout_count(l->layout) : 0);
 	return 0;
 }
 
@@ -494,7 +518,8 @@ uint64_t ais_live_processed(struct ais_live *l)
 int ais_live_inputs_done(struct ais_live *l)
 {
 	for (int i = 0; i < l->ninputs; i++)
-		if (l->inputs[i]->kind == IN_FILE && !__atomic_load_n(&l->inputs[i]->done, __ATOMIC_ACQUIRE))
+		if (l->inputs[i]->kind == IN_FILE &&
+		    !__atomic_load_n(&l->inputs[i]->done, __ATOMIC_ACQUIRE))
 			return 0;
 	return 1;
 }
@@ -537,8 +562,8 @@ void live_on_anomaly(void *ctx, const struct ais_anomaly *a)
 	}
 	l->anomalies[l->nanomalies++] = *a;
 	__atomic_add_fetch(&l->raised[a->kind], 1, __ATOMIC_RELAXED);
-	pg_info("ais: %s%s%s: MMSI %d: %s", ais_kind_name(a->kind), a->check[0] ? "/" : "", a->check,
-		(int)a->mmsi, a->reason);
+	pg_info("ais: %s%s%s: MMSI %d: %s", ais_kind_name(a->kind), a->check[0] ? "/" : "",
+	        a->check, (int)a->mmsi, a->reason);
 }
 
 struct refresh_ctx {
@@ -556,13 +581,16 @@ static int refresh_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 	if (rc < 0)
 		return rc;
 	struct store_rows *r = NULL;
-	rc = store_query(tx, &r, err,
-			 "SELECT berth, mmsi, imo, name, window_from, window_until FROM ais_arrivals "
-			 "ORDER BY id LIMIT 10000", "");
+	rc = store_query(
+	    tx, &r, err,
+	    "SELECT berth, mmsi, imo, name, window_from, window_until FROM ais_arrivals "
+	    "ORDER BY id LIMIT 10000",
+	    "");
 	if (rc < 0)
 		return rc;
 	while (store_next(r) == 1) {
-		c->arrivals = pg_realloc(c->arrivals, (size_t)(c->narrivals + 1) * sizeof(*c->arrivals));
+		c->arrivals =
+		    pg_realloc(c->arrivals, (size_t)(c->narrivals + 1) * sizeof(*c->arrivals));
 		struct ais_arrival *a = &c->arrivals[c->narrivals++];
 		memset(a, 0, sizeof(*a));
 		pg_strlcpy(a->berth, store_text(r, 0) ? store_text(r, 0) : "", sizeof(a->berth));
@@ -576,8 +604,9 @@ static int refresh_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 	}
 	store_rows_free(r);
 	rc = store_query(tx, &r, err,
-			 "SELECT value, reason FROM inspect_watchlist WHERE kind = 'vessel' "
-			 "ORDER BY id LIMIT 10000", "");
+	                 "SELECT value, reason FROM inspect_watchlist WHERE kind = 'vessel' "
+	                 "ORDER BY id LIMIT 10000",
+	                 "");
 	if (rc < 0)
 		return rc;
 	while (store_next(r) == 1) {
@@ -594,7 +623,7 @@ static int refresh_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 		else
 			pg_strlcpy(w->name, v, sizeof(w->name));
 		pg_snprintf(w->reason, sizeof(w->reason), "%s (inspections watchlist)",
-			    store_text(r, 1) ? store_text(r, 1) : "");
+		            store_text(r, 1) ? store_text(r, 1) : "");
 	}
 	store_rows_free(r);
 	return 0;
@@ -614,7 +643,8 @@ void live_refresh(struct ais_live *l)
 			struct ais_watch *w = &c.watch[c.nwatch++];
 			memset(w, 0, sizeof(*w));
 			w->mmsi = l->watch_mmsi[i];
-			pg_strlcpy(w->reason, "the MMSI watchlist (ais.watch_mmsi)", sizeof(w->reason));
+			pg_strlcpy(w->reason, "the MMSI watchlist (ais.watch_mmsi)",
+			           sizeof(w->reason));
 		}
 		ais_engine_set_level(l->engine, c.level);
 		ais_engine_set_arrivals(l->engine, c.arrivals, c.narrivals);

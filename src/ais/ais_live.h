@@ -24,7 +24,7 @@
 #include "ais_anomaly.h"
 
 #define AIS_LIVE_MAX_INPUTS 16
-#define AIS_LIVE_QUEUE 8192
+#define AIS_LIVE_QUEUE      8192
 
 struct ais_live;
 struct ais_source;
@@ -32,7 +32,7 @@ struct ais_source;
 /* Reads the [ais] settings of cfg: loads the layout (an error names the feature and field),
  * parses the inputs (an error names the input) and the rule parameters. Starts nothing. */
 int ais_live_open(struct store *s, const struct pg_config *cfg, struct ais_live **out,
-		  struct pg_err *err);
+                  struct pg_err *err);
 /* Rules other than cfg's (the demo; the benchmark): call before ais_live_start. */
 void ais_live_set_rules(struct ais_live *l, const struct ais_rules *r);
 /* Starts the engine and the input threads. */
@@ -59,7 +59,7 @@ int ais_live_register_routes(struct ais_live *l);
 
 /* Records an expected arrival (the demo; the API route does the same). */
 int ais_live_arrival_add(struct ais_live *l, const char *actor, const char *berth, int32_t mmsi,
-			 int32_t imo, const char *name, int64_t from_ms, int64_t until_ms,
-			 const char *note, int64_t *id, struct pg_err *err);
+                         int32_t imo, const char *name, int64_t from_ms, int64_t until_ms,
+                         const char *note, int64_t *id, struct pg_err *err);
 
 #endif

@@ -82,7 +82,7 @@ struct ais_live {
 	int inflight;
 	uint64_t batches, batch_failures, track_points, upserts;
 	uint64_t raised[AIS_N_KINDS];
-	size_t vessels; /* the table's size at the last flush */
+	size_t vessels;                    /* the table's size at the last flush */
 	int arrivals_loaded, watch_loaded; /* what the engine holds (atomic) */
 };
 

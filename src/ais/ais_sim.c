@@ -6,7 +6,7 @@
 
 #include "ais_sim.h"
 
-#define DEG (M_PI / 180.0)
+#define DEG    (M_PI / 180.0)
 #define PERIOD 600 /* the scenario's cycle, seconds */
 
 enum sim_role { R_PATH, R_DARK, R_SPOOF, R_TWIN };
@@ -17,13 +17,14 @@ struct sim_ship {
 	int32_t imo, shiptype, len, beam;
 	int class_b;
 	enum sim_role role;
-	int closed;       /* a closed loop (repeats), else it stops at its last point, moored */
-	double kn;        /* speed along the path */
+	int closed; /* a closed loop (repeats), else it stops at its last point, moored */
+	double kn;  /* speed along the path */
 	int npts;
 	double pts[6][2]; /* lat, lon */
 	int status;       /* navigational status while under way (class A) */
 };
 
+/* clang-format off */
 static const struct sim_ship ships[] = {
 	{244100001, "NORDIC STAR", "PDNS", "ROTTERDAM", 9300001, 70, 180, 28, 0, R_PATH, 0, 0, 1,
 	 {{51.9612, 4.045}}, 5},
@@ -54,6 +55,7 @@ static const struct sim_ship ships[] = {
 	{244100013, "FAST EDDIE", "PDFE", "", 0, 37, 12, 4, 1, R_PATH, 1, 18, 5,
 	 {{51.970, 4.025}, {51.970, 4.040}, {51.978, 4.040}, {51.978, 4.025}, {51.970, 4.025}}, 0},
 };
+/* clang-format on */
 #define N_SHIPS (int)(sizeof(ships) / sizeof(ships[0]))
 
 void ais_sim_rules(struct ais_rules *r)
@@ -260,15 +262,16 @@ static void *sim_main(void *arg)
 }
 
 int ais_sim_start(struct ais_live *l, struct ais_source *src, struct ais_sim **out,
-		  struct pg_err *err)
+                  struct pg_err *err)
 {
 	int64_t now = pg_now_ms();
 	int rc = ais_live_arrival_add(l, "demo", "Quay 1", 244100003, 9300003, "MAAS TRADER",
-				      now - 3600 * 1000, now + 24 * 3600 * 1000, "demo arrival", NULL, err);
+	                              now - 3600 * 1000, now + 24 * 3600 * 1000, "demo arrival",
+	                              NULL, err);
 	if (rc == 0)
 		rc = ais_live_arrival_add(l, "demo", "Ferry berth", 211200004, 0, "RHINE SPIRIT",
-					  now - 3600 * 1000, now + 24 * 3600 * 1000, "demo arrival",
-					  NULL, err);
+		                          now - 3600 * 1000, now + 24 * 3600 * 1000, "demo arrival",
+		                          NULL, err);
 	if (rc < 0)
 		return rc;
 	struct ais_sim *s = pg_calloc(1, sizeof(*s));

@@ -8,12 +8,11 @@
  *   NOSY PARKER                enters the LNG jetty restricted waters        zone_entry
  *   SEA GULL (Class B)         comes alongside the moored NORDIC STAR         approach, zone_entry
  *   DRIFTER                    under 1 kn in the basin                        loitering
- *   GREY WHALE + NIGHT OWL     side by side at 1 kn                           rendezvous (+ loitering);
- *                              GREY WHALE's MMSI is on the demo watchlist     identity/watchlist
- *   SILENT RUNNER              stops reporting after a minute                  dark
- *   PHANTOM                    jumps onto the land                            spoofing/teleport, land
- *   GHOST                      MMSI 200123456: MID 200 is not allocated       identity/mmsi
- *   TWIN                       two transmitters, one MMSI, 9 km apart         identity/shared
+ *   GREY WHALE + NIGHT OWL     side by side at 1 kn                           rendezvous (+
+ * loitering); GREY WHALE's MMSI is on the demo watchlist     identity/watchlist SILENT RUNNER stops
+ * reporting after a minute                  dark PHANTOM                    jumps onto the land
+ * spoofing/teleport, land GHOST                      MMSI 200123456: MID 200 is not allocated
+ * identity/mmsi TWIN                       two transmitters, one MMSI, 9 km apart identity/shared
  *   FAST EDDIE (Class B)       18 kn in the 6 kn harbour basin                speeding
  *
  * The scenario repeats every ten minutes (moving vessels sail closed loops). */
@@ -35,7 +34,7 @@ void ais_sim_rules(struct ais_rules *r);
  * Ferry berth) and starts a thread that feeds the scenario in real time into l's source
  * "sim" (create it with ais_live_source before ais_live_start). */
 int ais_sim_start(struct ais_live *l, struct ais_source *src, struct ais_sim **out,
-		  struct pg_err *err);
+                  struct pg_err *err);
 void ais_sim_stop(struct ais_sim *s); /* accepts NULL */
 
 /* Finds the shipped etc/port-layout.geojson: in the working directory (the repository root,

@@ -83,8 +83,14 @@ struct ais_vessel *ais_fleet_get(struct ais_fleet *f, int32_t mmsi, int create, 
 	return v;
 }
 
-size_t ais_fleet_count(const struct ais_fleet *f) { return f->n; }
-size_t ais_fleet_slots(const struct ais_fleet *f) { return f->cap; }
+size_t ais_fleet_count(const struct ais_fleet *f)
+{
+	return f->n;
+}
+size_t ais_fleet_slots(const struct ais_fleet *f)
+{
+	return f->cap;
+}
 
 struct ais_vessel *ais_fleet_slot(struct ais_fleet *f, size_t i)
 {
@@ -174,11 +180,11 @@ int ais_vessel_apply(struct ais_vessel *v, const struct ais_msg *m, int64_t now_
 		r |= apply_dims(v, m);
 		if (m->draught)
 			r |= set_int(&v->draught, m->draught);
-		if (m->month >= 1 && m->month <= 12 && m->day >= 1 && m->day <= 31 && m->hour < 24 &&
-		    m->minute < 60) {
+		if (m->month >= 1 && m->month <= 12 && m->day >= 1 && m->day <= 31 &&
+		    m->hour < 24 && m->minute < 60) {
 			char eta[sizeof(v->eta)];
-			pg_snprintf(eta, sizeof(eta), "%02d-%02dT%02d:%02d", m->month, m->day, m->hour,
-				    m->minute);
+			pg_snprintf(eta, sizeof(eta), "%02d-%02dT%02d:%02d", m->month, m->day,
+			            m->hour, m->minute);
 			r |= set_text(v->eta, sizeof(v->eta), eta);
 		}
 		break;
@@ -233,6 +239,7 @@ double ais_report_interval_s(int class_b, double sog, int status)
 
 /* ---- MID table (ITU Maritime Identification Digits, as allocated) ------------------------- */
 
+/* clang-format off */
 static const struct {
 	short mid;
 	const char *country;
@@ -309,6 +316,7 @@ static const struct {
 	{735, "Ecuador"}, {740, "Falkland Islands"}, {745, "Guiana (French)"}, {750, "Guyana"},
 	{755, "Paraguay"}, {760, "Peru"}, {765, "Suriname"}, {770, "Uruguay"}, {775, "Venezuela"},
 };
+/* clang-format on */
 
 const char *ais_mid_country(int mid)
 {
@@ -330,7 +338,7 @@ static int mid_check(int mid, const char *form, int32_t mmsi, char *why, size_t 
 	if (ais_mid_country(mid))
 		return 0;
 	pg_snprintf(why, n, "MMSI %09d (%s) has MID %03d, which is not allocated to any country",
-		    (int)mmsi, form, mid);
+	            (int)mmsi, form, mid);
 	return PG_EINVAL;
 }
 
@@ -357,8 +365,9 @@ int ais_mmsi_check(int32_t mmsi, char *why, size_t n)
 		return mid_check(mmsi / 10000 % 1000, "a craft of a parent ship", mmsi, why, n);
 	if (mmsi / 10000000 == 99)
 		return mid_check(mmsi / 10000 % 1000, "an aid to navigation", mmsi, why, n);
-	pg_snprintf(why, n, "MMSI %09d has no valid form (ships begin with 2-7, SAR aircraft 111, "
-			    "AIS-SART 970, MOB 972, EPIRB 974, craft 98, aids to navigation 99)",
-		    (int)mmsi);
+	pg_snprintf(why, n,
+	            "MMSI %09d has no valid form (ships begin with 2-7, SAR aircraft 111, "
+	            "AIS-SART 970, MOB 972, EPIRB 974, craft 98, aids to navigation 99)",
+	            (int)mmsi);
 	return PG_EINVAL;
 }

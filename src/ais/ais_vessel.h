@@ -15,54 +15,56 @@
 #define AIS_VESSEL_ZONES 8 /* zones a vessel can be in at once (more are ignored) */
 
 /* where a position is (bits of ais_vessel.where) */
-#define AIS_IN_PORT      (1u << 0) /* a port_area zone */
-#define AIS_IN_BERTH     (1u << 1)
+#define AIS_IN_PORT       (1u << 0) /* a port_area zone */
+#define AIS_IN_BERTH      (1u << 1)
 #define AIS_IN_RESTRICTED (1u << 2)
-#define AIS_IN_ANCHORAGE (1u << 3)
-#define AIS_IN_CHANNEL   (1u << 4)
-#define AIS_IN_LAND      (1u << 5)
-#define AIS_IN_AREA      (AIS_IN_PORT | AIS_IN_BERTH | AIS_IN_RESTRICTED | AIS_IN_ANCHORAGE | AIS_IN_CHANNEL)
+#define AIS_IN_ANCHORAGE  (1u << 3)
+#define AIS_IN_CHANNEL    (1u << 4)
+#define AIS_IN_LAND       (1u << 5)
+#define AIS_IN_AREA                                                                                \
+	(AIS_IN_PORT | AIS_IN_BERTH | AIS_IN_RESTRICTED | AIS_IN_ANCHORAGE | AIS_IN_CHANNEL)
 
 struct ais_vessel {
 	int32_t mmsi;
-	int class_b;      /* 1 once a Class B message (18, 19, 24) came from it */
-	uint64_t msgs;    /* messages applied */
+	int class_b;               /* 1 once a Class B message (18, 19, 24) came from it */
+	uint64_t msgs;             /* messages applied */
 	int64_t first_ms, seen_ms; /* first and latest message of any type */
 	/* latest position report */
 	int has_pos;
-	double lat, lon;  /* degrees */
-	double x, y;      /* metres in the layout's projection */
-	double sog;       /* knots, -1 not available */
-	double cog;       /* degrees true, -1 not available */
-	int heading;      /* degrees true, -1 not available */
-	int status;       /* navigational status 0..15 (15 = not defined; Class B: 15) */
-	int64_t pos_ms;   /* when it was received */
+	double lat, lon; /* degrees */
+	double x, y;     /* metres in the layout's projection */
+	double sog;      /* knots, -1 not available */
+	double cog;      /* degrees true, -1 not available */
+	int heading;     /* degrees true, -1 not available */
+	int status;      /* navigational status 0..15 (15 = not defined; Class B: 15) */
+	int64_t pos_ms;  /* when it was received */
 	/* static and voyage data */
 	char name[21], callsign[8], destination[21];
-	char eta[12];     /* "MM-DDTHH:MM" (UTC, no year as AIS sends it) or "" */
-	int32_t imo, shiptype, to_bow, to_stern, to_port, to_starboard, draught; /* draught 1/10 m */
+	char eta[12]; /* "MM-DDTHH:MM" (UTC, no year as AIS sends it) or "" */
+	int32_t imo, shiptype, to_bow, to_stern, to_port, to_starboard,
+	    draught; /* draught 1/10 m */
 
 	/* ---- the engine's state (ais_anomaly.c) ---- */
-	unsigned where;   /* AIS_IN_* of the latest position */
+	unsigned where; /* AIS_IN_* of the latest position */
 	int zones[AIS_VESSEL_ZONES];
 	int nzones;
-	double limit_kn;  /* speed limit at the latest position, 0 none */
-	double px, py;    /* the position before the latest (teleport and shared-MMSI checks) */
+	double limit_kn; /* speed limit at the latest position, 0 none */
+	double px, py;   /* the position before the latest (teleport and shared-MMSI checks) */
 	int64_t p_ms;
-	int has_alt;      /* a position from before a jump (a second transmitter?) */
+	int has_alt; /* a position from before a jump (a second transmitter?) */
 	double altx, alty;
 	int64_t alt_ms;
-	int alt_count;    /* returns to the position before a jump (alternating transmitters) */
-	int has_track;    /* the last track point kept */
+	int alt_count; /* returns to the position before a jump (alternating transmitters) */
+	int has_track; /* the last track point kept */
 	double tx, ty, tcog;
 	int64_t t_ms;
-	unsigned active;  /* episodes open: bit per ais_episode */
-	unsigned checked; /* identity checks done: bit per check */
+	unsigned active;    /* episodes open: bit per ais_episode */
+	unsigned checked;   /* identity checks done: bit per check */
 	int64_t slow_since; /* loitering: slow outside berths and anchorage since (0 = not) */
-	int64_t jump_ms;  /* the latest implausible jump */
+	int64_t jump_ms;    /* the latest implausible jump */
 	unsigned watch_gen; /* the watchlist generation it was checked against (0 = never) */
-	int dirty;        /* changed since the last upsert (ais_live) */
-	int pub_dirty;    /* changed since the last live position event (ais_live) */
+	int dirty;          /* changed since the last upsert (ais_live) */
+	int pub_dirty;      /* changed since the last live position event (ais_live) */
 };
 
 /* ---- the table ----------------------------------------------------------------------- */
@@ -92,8 +94,8 @@ int ais_vessel_apply(struct ais_vessel *v, const struct ais_msg *m, int64_t now_
 /* The downsampling rule: keep a track point when at least 30 s passed since the last kept
  * one, or it moved at least 50 m, or its course changed by at least 10 degrees (or there
  * is no kept point yet). */
-#define AIS_TRACK_S 30
-#define AIS_TRACK_M 50.0
+#define AIS_TRACK_S   30
+#define AIS_TRACK_M   50.0
 #define AIS_TRACK_DEG 10.0
 int ais_track_keep(const struct ais_vessel *v, int64_t t_ms, double x, double y, double cog);
 

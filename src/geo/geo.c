@@ -7,13 +7,13 @@
 
 #include "geo.h"
 
-#define DEG (M_PI / 180.0)
-#define WGS84_A 6378137.0
+#define DEG      (M_PI / 180.0)
+#define WGS84_A  6378137.0
 #define WGS84_E2 0.00669437999014
-#define EARTH_R 6371008.8
+#define EARTH_R  6371008.8
 
 static const char *const kind_names[GEO_N_KINDS] = {
-	"port_area", "berth", "restricted", "anchorage", "channel", "land",
+    "port_area", "berth", "restricted", "anchorage", "channel", "land",
 };
 
 const char *geo_kind_name(int kind)
@@ -26,7 +26,7 @@ void geo_proj_init(struct geo_proj *p, double lat0, double lon0)
 	double s = sin(lat0 * DEG);
 	double w = 1.0 - WGS84_E2 * s * s;
 	double m = WGS84_A * (1.0 - WGS84_E2) / (w * sqrt(w)); /* meridional radius */
-	double n = WGS84_A / sqrt(w);                           /* prime vertical radius */
+	double n = WGS84_A / sqrt(w);                          /* prime vertical radius */
 	p->lat0 = lat0;
 	p->lon0 = lon0;
 	p->my = m * DEG;
@@ -49,7 +49,7 @@ double geo_distance_m(double lat1, double lon1, double lat2, double lon2)
 {
 	double dlat = (lat2 - lat1) * DEG, dlon = (lon2 - lon1) * DEG;
 	double a = sin(dlat / 2) * sin(dlat / 2) +
-		   cos(lat1 * DEG) * cos(lat2 * DEG) * sin(dlon / 2) * sin(dlon / 2);
+	           cos(lat1 * DEG) * cos(lat2 * DEG) * sin(dlon / 2) * sin(dlon / 2);
 	return 2.0 * EARTH_R * atan2(sqrt(a), sqrt(1.0 - a));
 }
 
@@ -97,51 +97,63 @@ struct bbox {
 
 /* Checks one ring of [lon, lat] positions. */
 static int ring_check(json_t *ring, const char *label, const char *path, struct bbox *bb,
-		      struct pg_err *err)
+                      struct pg_err *err)
 {
 	if (!json_is_array(ring) || json_array_size(ring) < 4)
-		return pg_err_field(err, PG_EINVAL, "geometry", "%s: %s: a ring needs at least 4 positions",
-				    label, path);
+		return pg_err_field(err, PG_EINVAL, "geometry",
+		                    "%s: %s: a ring needs at least 4 positions", label, path);
 	size_t i;
 	json_t *pos;
-	json_array_foreach(ring, i, pos) {
+	json_array_foreach(ring, i, pos)
+	{
 		if (!json_is_array(pos) || json_array_size(pos) < 2 || json_array_size(pos) > 3 ||
-		    !json_is_number(json_array_get(pos, 0)) || !json_is_number(json_array_get(pos, 1)))
+		    !json_is_number(json_array_get(pos, 0)) ||
+		    !json_is_number(json_array_get(pos, 1)))
 			return pg_err_field(err, PG_EINVAL, "geometry",
-					    "%s: %s[%zu]: a position is [longitude, latitude]", label, path, i);
+			                    "%s: %s[%zu]: a position is [longitude, latitude]",
+			                    label, path, i);
 		double lon = json_number_value(json_array_get(pos, 0));
 		double lat = json_number_value(json_array_get(pos, 1));
 		if (!(lon >= -180 && lon <= 180) || !(lat >= -85 && lat <= 85))
-			return pg_err_field(err, PG_EINVAL, "geometry",
-					    "%s: %s[%zu]: [%g, %g] is not a longitude in -180..180 and a "
-					    "latitude in -85..85", label, path, i, lon, lat);
+			return pg_err_field(
+			    err, PG_EINVAL, "geometry",
+			    "%s: %s[%zu]: [%g, %g] is not a longitude in -180..180 and a "
+			    "latitude in -85..85",
+			    label, path, i, lon, lat);
 		if (++bb->points > GEO_MAX_POINTS)
 			return pg_err_set(err, PG_ELIMIT, "the layout has more than %d positions",
-					  GEO_MAX_POINTS);
-		if (lon < bb->minlon) bb->minlon = lon;
-		if (lon > bb->maxlon) bb->maxlon = lon;
-		if (lat < bb->minlat) bb->minlat = lat;
-		if (lat > bb->maxlat) bb->maxlat = lat;
+			                  GEO_MAX_POINTS);
+		if (lon < bb->minlon)
+			bb->minlon = lon;
+		if (lon > bb->maxlon)
+			bb->maxlon = lon;
+		if (lat < bb->minlat)
+			bb->minlat = lat;
+		if (lat > bb->maxlat)
+			bb->maxlat = lat;
 	}
 	json_t *a = json_array_get(ring, 0), *b = json_array_get(ring, json_array_size(ring) - 1);
 	if (json_number_value(json_array_get(a, 0)) != json_number_value(json_array_get(b, 0)) ||
 	    json_number_value(json_array_get(a, 1)) != json_number_value(json_array_get(b, 1)))
-		return pg_err_field(err, PG_EINVAL, "geometry",
-				    "%s: %s: the ring is not closed (its last position must equal its first)",
-				    label, path);
+		return pg_err_field(
+		    err, PG_EINVAL, "geometry",
+		    "%s: %s: the ring is not closed (its last position must equal its first)",
+		    label, path);
 	return 0;
 }
 
 static int polygon_check(json_t *rings, const char *label, const char *path, struct bbox *bb,
-			 struct pg_err *err)
+                         struct pg_err *err)
 {
 	if (!json_is_array(rings) || json_array_size(rings) < 1)
 		return pg_err_field(err, PG_EINVAL, "geometry",
-				    "%s: %s: a polygon is an array of rings (outer first)", label, path);
+		                    "%s: %s: a polygon is an array of rings (outer first)", label,
+		                    path);
 	size_t i;
 	json_t *ring;
 	char p[128];
-	json_array_foreach(rings, i, ring) {
+	json_array_foreach(rings, i, ring)
+	{
 		pg_snprintf(p, sizeof(p), "%s[%zu]", path, i);
 		int rc = ring_check(ring, label, p, bb, err);
 		if (rc < 0)
@@ -160,7 +172,7 @@ static GEOSGeometry *ring_build(struct geo_layout *l, json_t *ring)
 		json_t *pos = json_array_get(ring, i);
 		double x, y;
 		geo_project(&l->proj, json_number_value(json_array_get(pos, 1)),
-			    json_number_value(json_array_get(pos, 0)), &x, &y);
+		            json_number_value(json_array_get(pos, 0)), &x, &y);
 		GEOSCoordSeq_setXY_r(l->ctx, seq, (unsigned)i, x, y);
 	}
 	return GEOSGeom_createLinearRing_r(l->ctx, seq);
@@ -205,7 +217,8 @@ static GEOSGeometry *geometry_build(struct geo_layout *l, json_t *geom)
 			return NULL;
 		}
 	}
-	GEOSGeometry *m = GEOSGeom_createCollection_r(l->ctx, GEOS_MULTIPOLYGON, polys, (unsigned)n);
+	GEOSGeometry *m =
+	    GEOSGeom_createCollection_r(l->ctx, GEOS_MULTIPOLYGON, polys, (unsigned)n);
 	pg_free(polys);
 	return m;
 }
@@ -222,14 +235,15 @@ static int feature_check(json_t *f, int i, struct geo_zone *z, struct bbox *bb, 
 	    strcmp(json_string_value(json_object_get(f, "type")), "Feature") != 0)
 		return pg_err_field(err, PG_EINVAL, "type", "%s: type: must be \"Feature\"", label);
 	if (!json_is_object(props))
-		return pg_err_field(err, PG_EINVAL, "properties", "%s: properties: missing or not an object",
-				    label);
+		return pg_err_field(err, PG_EINVAL, "properties",
+		                    "%s: properties: missing or not an object", label);
 	json_t *name = json_object_get(props, "name");
 	if (!json_is_string(name) || json_string_length(name) < 1 ||
 	    json_string_length(name) >= GEO_NAME_MAX)
-		return pg_err_field(err, PG_EINVAL, "properties.name",
-				    "%s: properties.name: a string of 1 to %d characters is required",
-				    label, GEO_NAME_MAX - 1);
+		return pg_err_field(
+		    err, PG_EINVAL, "properties.name",
+		    "%s: properties.name: a string of 1 to %d characters is required", label,
+		    GEO_NAME_MAX - 1);
 	pg_strlcpy(z->name, json_string_value(name), sizeof(z->name));
 	pg_utf8_sanitize(z->name);
 	json_t *kind = json_object_get(props, "kind");
@@ -238,27 +252,31 @@ static int feature_check(json_t *f, int i, struct geo_zone *z, struct bbox *bb, 
 		if (strcmp(json_string_value(kind), kind_names[k]) == 0)
 			z->kind = k;
 	if (z->kind < 0)
-		return pg_err_field(err, PG_EINVAL, "properties.kind",
-				    "%s: properties.kind: %s%.40s%s is not one of port_area, berth, "
-				    "restricted, anchorage, channel, land",
-				    label, json_is_string(kind) ? "'" : "",
-				    json_is_string(kind) ? json_string_value(kind) : "missing or not a string",
-				    json_is_string(kind) ? "'" : "");
+		return pg_err_field(
+		    err, PG_EINVAL, "properties.kind",
+		    "%s: properties.kind: %s%.40s%s is not one of port_area, berth, "
+		    "restricted, anchorage, channel, land",
+		    label, json_is_string(kind) ? "'" : "",
+		    json_is_string(kind) ? json_string_value(kind) : "missing or not a string",
+		    json_is_string(kind) ? "'" : "");
 	json_t *lim = json_object_get(props, "speed_limit_kn");
 	if (lim && !json_is_null(lim)) {
 		double v = json_number_value(lim);
 		if (!json_is_number(lim) || !(v > 0 && v <= 100))
-			return pg_err_field(err, PG_EINVAL, "properties.speed_limit_kn",
-					    "%s: properties.speed_limit_kn: a number of knots above 0 and "
-					    "at most 100", label);
+			return pg_err_field(
+			    err, PG_EINVAL, "properties.speed_limit_kn",
+			    "%s: properties.speed_limit_kn: a number of knots above 0 and "
+			    "at most 100",
+			    label);
 		z->speed_limit_kn = v;
 	}
 	json_t *berth = json_object_get(props, "berth");
 	if (berth && !json_is_null(berth)) {
 		if (!json_is_string(berth) || json_string_length(berth) >= GEO_NAME_MAX)
-			return pg_err_field(err, PG_EINVAL, "properties.berth",
-					    "%s: properties.berth: a string of at most %d characters",
-					    label, GEO_NAME_MAX - 1);
+			return pg_err_field(
+			    err, PG_EINVAL, "properties.berth",
+			    "%s: properties.berth: a string of at most %d characters", label,
+			    GEO_NAME_MAX - 1);
 		pg_strlcpy(z->berth, json_string_value(berth), sizeof(z->berth));
 		pg_utf8_sanitize(z->berth);
 	}
@@ -267,18 +285,19 @@ static int feature_check(json_t *f, int i, struct geo_zone *z, struct bbox *bb, 
 	if (!json_is_object(geom) || !type ||
 	    (strcmp(type, "Polygon") != 0 && strcmp(type, "MultiPolygon") != 0))
 		return pg_err_field(err, PG_EINVAL, "geometry",
-				    "%s: geometry: a Polygon or MultiPolygon is required", label);
+		                    "%s: geometry: a Polygon or MultiPolygon is required", label);
 	json_t *coords = json_object_get(geom, "coordinates");
 	if (strcmp(type, "Polygon") == 0)
 		return polygon_check(coords, label, "geometry.coordinates", bb, err);
 	if (!json_is_array(coords) || json_array_size(coords) < 1)
-		return pg_err_field(err, PG_EINVAL, "geometry",
-				    "%s: geometry.coordinates: a MultiPolygon needs at least one polygon",
-				    label);
+		return pg_err_field(
+		    err, PG_EINVAL, "geometry",
+		    "%s: geometry.coordinates: a MultiPolygon needs at least one polygon", label);
 	size_t k;
 	json_t *poly;
 	char path[64];
-	json_array_foreach(coords, k, poly) {
+	json_array_foreach(coords, k, poly)
+	{
 		pg_snprintf(path, sizeof(path), "geometry.coordinates[%zu]", k);
 		int rc = polygon_check(poly, label, path, bb, err);
 		if (rc < 0)
@@ -314,7 +333,8 @@ int geo_layout_parse(const char *text, size_t len, struct geo_layout **out, stru
 	json_error_t je;
 	struct geo_layout *l = NULL;
 	if (len > GEO_MAX_BYTES)
-		return pg_err_set(err, PG_ELIMIT, "the layout is larger than %d bytes", GEO_MAX_BYTES);
+		return pg_err_set(err, PG_ELIMIT, "the layout is larger than %d bytes",
+		                  GEO_MAX_BYTES);
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		return pg_err_set(err, PG_EINVAL, "line %d: not valid JSON: %s", je.line, je.text);
@@ -324,12 +344,14 @@ int geo_layout_parse(const char *text, size_t len, struct geo_layout **out, stru
 		goto out;
 	}
 	if (!json_is_array(features) || json_array_size(features) < 1) {
-		rc = pg_err_field(err, PG_EINVAL, "features", "features: an array of at least one feature "
-							       "is required");
+		rc = pg_err_field(err, PG_EINVAL, "features",
+		                  "features: an array of at least one feature "
+		                  "is required");
 		goto out;
 	}
 	if (json_array_size(features) > GEO_MAX_FEATURES) {
-		rc = pg_err_set(err, PG_ELIMIT, "features: more than %d features", GEO_MAX_FEATURES);
+		rc =
+		    pg_err_set(err, PG_ELIMIT, "features: more than %d features", GEO_MAX_FEATURES);
 		goto out;
 	}
 	l = pg_calloc(1, sizeof(*l));
@@ -343,9 +365,11 @@ int geo_layout_parse(const char *text, size_t len, struct geo_layout **out, stru
 			goto out;
 		for (int k = 0; k < i; k++) {
 			if (strcmp(l->zones[k].name, l->zones[i].name) == 0) {
-				rc = pg_err_field(err, PG_EINVAL, "properties.name",
-						  "features[%d] (\"%s\"): properties.name: features[%d] has "
-						  "the same name", i, l->zones[i].name, k);
+				rc = pg_err_field(
+				    err, PG_EINVAL, "properties.name",
+				    "features[%d] (\"%s\"): properties.name: features[%d] has "
+				    "the same name",
+				    i, l->zones[i].name, k);
 				goto out;
 			}
 		}
@@ -354,8 +378,10 @@ int geo_layout_parse(const char *text, size_t len, struct geo_layout **out, stru
 	double w = (bb.maxlon - bb.minlon) * l->proj.mx / 1000.0,
 	       h = (bb.maxlat - bb.minlat) * l->proj.my / 1000.0;
 	if (w > GEO_MAX_SPAN_KM || h > GEO_MAX_SPAN_KM) {
-		rc = pg_err_set(err, PG_EINVAL, "the layout spans %.0f x %.0f km: more than %.0f km "
-						"is not one port", w, h, GEO_MAX_SPAN_KM);
+		rc = pg_err_set(err, PG_EINVAL,
+		                "the layout spans %.0f x %.0f km: more than %.0f km "
+		                "is not one port",
+		                w, h, GEO_MAX_SPAN_KM);
 		goto out;
 	}
 	l->ctx = GEOS_init_r();
@@ -367,16 +393,18 @@ int geo_layout_parse(const char *text, size_t len, struct geo_layout **out, stru
 		l->geos_msg[0] = '\0';
 		GEOSGeometry *g = geometry_build(l, json_object_get(f, "geometry"));
 		if (!g) {
-			rc = pg_err_field(err, PG_EINVAL, "geometry", "features[%d] (\"%s\"): geometry: %s",
-					  i, z->name, l->geos_msg[0] ? l->geos_msg : "not a valid polygon");
+			rc = pg_err_field(err, PG_EINVAL, "geometry",
+			                  "features[%d] (\"%s\"): geometry: %s", i, z->name,
+			                  l->geos_msg[0] ? l->geos_msg : "not a valid polygon");
 			goto out;
 		}
 		l->geoms[i].g = g;
 		if (GEOSisValid_r(l->ctx, g) != 1) {
 			char *why = GEOSisValidReason_r(l->ctx, g);
-			rc = pg_err_field(err, PG_EINVAL, "geometry",
-					  "features[%d] (\"%s\"): geometry: not a valid polygon: %s", i,
-					  z->name, why ? why : "?");
+			rc =
+			    pg_err_field(err, PG_EINVAL, "geometry",
+			                 "features[%d] (\"%s\"): geometry: not a valid polygon: %s",
+			                 i, z->name, why ? why : "?");
 			GEOSFree_r(l->ctx, why);
 			goto out;
 		}
@@ -417,10 +445,22 @@ int geo_layout_load(const char *path, struct geo_layout **out, struct pg_err *er
 	return rc;
 }
 
-const struct geo_proj *geo_layout_proj(const struct geo_layout *l) { return &l->proj; }
-int geo_layout_count(const struct geo_layout *l) { return l->n; }
-const struct geo_zone *geo_layout_zone(const struct geo_layout *l, int i) { return &l->zones[i]; }
-const char *geo_layout_geojson(const struct geo_layout *l) { return l->geojson; }
+const struct geo_proj *geo_layout_proj(const struct geo_layout *l)
+{
+	return &l->proj;
+}
+int geo_layout_count(const struct geo_layout *l)
+{
+	return l->n;
+}
+const struct geo_zone *geo_layout_zone(const struct geo_layout *l, int i)
+{
+	return &l->zones[i];
+}
+const char *geo_layout_geojson(const struct geo_layout *l)
+{
+	return l->geojson;
+}
 
 struct query {
 	struct geo_layout *l;

@@ -17,19 +17,19 @@
 
 #include "../core/core.h"
 
-#define GEO_NAME_MAX 96
+#define GEO_NAME_MAX     96
 #define GEO_MAX_FEATURES 20000
-#define GEO_MAX_POINTS 1000000 /* vertices in the whole layout */
-#define GEO_MAX_BYTES (16 << 20)
-#define GEO_MAX_SPAN_KM 400.0
+#define GEO_MAX_POINTS   1000000 /* vertices in the whole layout */
+#define GEO_MAX_BYTES    (16 << 20)
+#define GEO_MAX_SPAN_KM  400.0
 
 enum geo_kind {
 	GEO_PORT_AREA,  /* the harbour: the area AIS rules watch (dark, speeding default) */
 	GEO_BERTH,      /* a berth security zone */
 	GEO_RESTRICTED, /* restricted waters */
 	GEO_ANCHORAGE,
-	GEO_CHANNEL,    /* an approach channel */
-	GEO_LAND,       /* land: a position here is not credible */
+	GEO_CHANNEL, /* an approach channel */
+	GEO_LAND,    /* land: a position here is not credible */
 	GEO_N_KINDS
 };
 /* "port_area", "berth", ... as in properties.kind. */
@@ -51,10 +51,10 @@ double geo_distance_m(double lat1, double lon1, double lat2, double lon2);
 /* ---- layout ------------------------------------------------------------------------- */
 
 struct geo_zone {
-	char name[GEO_NAME_MAX];  /* properties.name, unique in the layout */
-	char berth[GEO_NAME_MAX]; /* properties.berth, or "" */
-	int kind;                 /* enum geo_kind */
-	double speed_limit_kn;    /* properties.speed_limit_kn, or 0 (none) */
+	char name[GEO_NAME_MAX];       /* properties.name, unique in the layout */
+	char berth[GEO_NAME_MAX];      /* properties.berth, or "" */
+	int kind;                      /* enum geo_kind */
+	double speed_limit_kn;         /* properties.speed_limit_kn, or 0 (none) */
 	double minx, miny, maxx, maxy; /* projected envelope, metres */
 };
 

@@ -11,18 +11,25 @@
 /* A port 10 km wide around 52 N 4 E: the harbour (limit 6 kn), a berth, restricted waters,
  * an anchorage and land. */
 static const char *layout_text =
-	"{\"type\":\"FeatureCollection\",\"features\":["
-	"{\"type\":\"Feature\",\"properties\":{\"name\":\"Harbour\",\"kind\":\"port_area\",\"speed_limit_kn\":6},"
-	"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.0,52.0],[4.1,52.0],[4.1,52.05],[4.0,52.05],[4.0,52.0]]]}},"
-	"{\"type\":\"Feature\",\"properties\":{\"name\":\"Berth 1 zone\",\"kind\":\"berth\",\"berth\":\"Berth 1\"},"
-	"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.01,52.0],[4.02,52.0],[4.02,52.005],[4.01,52.005],[4.01,52.0]]]}},"
-	"{\"type\":\"Feature\",\"properties\":{\"name\":\"Restricted\",\"kind\":\"restricted\"},"
-	"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.08,52.0],[4.1,52.0],[4.1,52.01],[4.08,52.01],[4.08,52.0]]]}},"
-	"{\"type\":\"Feature\",\"properties\":{\"name\":\"Anchorage\",\"kind\":\"anchorage\"},"
-	"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.0,52.04],[4.03,52.04],[4.03,52.05],[4.0,52.05],[4.0,52.04]]]}},"
-	"{\"type\":\"Feature\",\"properties\":{\"name\":\"Land\",\"kind\":\"land\"},"
-	"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.0,51.95],[4.1,51.95],[4.1,52.0],[4.0,52.0],[4.0,51.95]]]}}"
-	"]}";
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Harbour\",\"kind\":\"port_area\",\"speed_"
+    "limit_kn\":6},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.0,52.0],[4.1,52.0],[4.1,52.05],[4.0,"
+    "52.05],[4.0,52.0]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Berth 1 "
+    "zone\",\"kind\":\"berth\",\"berth\":\"Berth 1\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.01,52.0],[4.02,52.0],[4.02,52.005],[4."
+    "01,52.005],[4.01,52.0]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Restricted\",\"kind\":\"restricted\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.08,52.0],[4.1,52.0],[4.1,52.01],[4.08,"
+    "52.01],[4.08,52.0]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Anchorage\",\"kind\":\"anchorage\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.0,52.04],[4.03,52.04],[4.03,52.05],[4."
+    "0,52.05],[4.0,52.04]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Land\",\"kind\":\"land\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4.0,51.95],[4.1,51.95],[4.1,52.0],[4.0,"
+    "52.0],[4.0,51.95]]]}}"
+    "]}";
 
 struct rec {
 	int n[AIS_N_KINDS];
@@ -37,7 +44,8 @@ static void on_anomaly(void *ctx, const struct ais_anomaly *a)
 	r->n[a->kind]++;
 	r->last = *a;
 	r->by_kind[a->kind] = *a;
-	if (getenv("SHOW")) print_message("%s %d %s\n", ais_kind_name(a->kind), (int)a->mmsi, a->reason);
+	if (getenv("SHOW"))
+		print_message("%s %d %s\n", ais_kind_name(a->kind), (int)a->mmsi, a->reason);
 }
 
 static void on_track(void *ctx, const struct ais_vessel *v)
@@ -77,7 +85,7 @@ static int teardown(void **state)
 
 /* A Class A position report. */
 static void pos(struct world *w, int32_t mmsi, double lat, double lon, double kn, double cog,
-		int status, int64_t t_ms)
+                int status, int64_t t_ms)
 {
 	struct ais_msg m;
 	memset(&m, 0, sizeof(m));
@@ -92,7 +100,7 @@ static void pos(struct world *w, int32_t mmsi, double lat, double lon, double kn
 	ais_engine_feed(w->e, &m, t_ms);
 }
 
-#define S 1000LL
+#define S   1000LL
 #define MIN (60 * S)
 
 static void zone_entry_once_per_entry(void **state)
@@ -106,7 +114,7 @@ static void zone_entry_once_per_entry(void **state)
 	assert_non_null(strstr(w->rec.last.reason, "restricted waters"));
 	pos(w, 244000001, 52.004, 4.09, 4, 180, 0, 20 * S); /* still inside: no second */
 	assert_int_equal(w->rec.n[AIS_K_ZONE_ENTRY], 1);
-	pos(w, 244000001, 52.015, 4.09, 4, 0, 0, 30 * S); /* out */
+	pos(w, 244000001, 52.015, 4.09, 4, 0, 0, 30 * S);   /* out */
 	pos(w, 244000001, 52.005, 4.09, 4, 180, 0, 40 * S); /* in again: a new episode */
 	assert_int_equal(w->rec.n[AIS_K_ZONE_ENTRY], 2);
 }
@@ -154,8 +162,8 @@ static void loitering_after_thirty_minutes_not_in_anchorage(void **state)
 	struct world *w = *state;
 	int64_t t = 0;
 	for (; t <= 40 * MIN; t += 30 * S) {
-		pos(w, 244000020, 52.02, 4.05, 0.5, 0, 0, t);      /* in the harbour */
-		pos(w, 244000021, 52.045, 4.01, 0.5, 0, 0, t);     /* in the anchorage */
+		pos(w, 244000020, 52.02, 4.05, 0.5, 0, 0, t);  /* in the harbour */
+		pos(w, 244000021, 52.045, 4.01, 0.5, 0, 0, t); /* in the anchorage */
 		ais_engine_tick(w->e, t);
 		if (t < 30 * MIN)
 			assert_int_equal(w->rec.n[AIS_K_LOITERING], 0);
@@ -280,7 +288,7 @@ static void shared_mmsi_alternating(void **state)
 static void approach_only_at_the_rule_level(void **state)
 {
 	struct world *w = *state;
-	pos(w, 244000090, 52.002, 4.015, 0, 90, 5, 0); /* moored in the berth */
+	pos(w, 244000090, 52.002, 4.015, 0, 90, 5, 0);    /* moored in the berth */
 	pos(w, 244000091, 52.0025, 4.0165, 3, 270, 0, 0); /* ~110 m away */
 	ais_engine_tick(w->e, S);
 	assert_int_equal(w->rec.n[AIS_K_APPROACH], 0); /* level 1 */
@@ -318,7 +326,7 @@ static void demo_scenario_raises_every_kind_in_ten_minutes(void **state)
 	struct ais_engine_cb cb = {on_anomaly, NULL, NULL, &rec};
 	struct ais_engine *e = ais_engine_new(&r, l, &cb);
 	struct ais_arrival arr[2] = {{"Quay 1", 244100003, 0, "", 0, 0},
-				     {"Ferry berth", 211200004, 0, "", 0, 0}};
+	                             {"Ferry berth", 211200004, 0, "", 0, 0}};
 	ais_engine_set_arrivals(e, arr, 2);
 	struct ais_watch wl = {273100008, 0, "", "demo"};
 	ais_engine_set_watch(e, &wl, 1);
@@ -354,19 +362,19 @@ static void demo_scenario_raises_every_kind_in_ten_minutes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(zone_entry_once_per_entry),
-		T(expected_arrival_enters_berth_quietly),
-		T(speeding_once_per_episode),
-		T(loitering_after_thirty_minutes_not_in_anchorage),
-		T(rendezvous_of_two_slow_vessels),
-		T(rendezvous_reason_names_both),
-		T(dark_after_the_reporting_interval),
-		T(teleport_and_land),
-		T(identity_mmsi_mid_and_watchlist),
-		T(shared_mmsi_alternating),
-		T(approach_only_at_the_rule_level),
-		T(downsampled_track),
-		cmocka_unit_test(demo_scenario_raises_every_kind_in_ten_minutes),
+	    T(zone_entry_once_per_entry),
+	    T(expected_arrival_enters_berth_quietly),
+	    T(speeding_once_per_episode),
+	    T(loitering_after_thirty_minutes_not_in_anchorage),
+	    T(rendezvous_of_two_slow_vessels),
+	    T(rendezvous_reason_names_both),
+	    T(dark_after_the_reporting_interval),
+	    T(teleport_and_land),
+	    T(identity_mmsi_mid_and_watchlist),
+	    T(shared_mmsi_alternating),
+	    T(approach_only_at_the_rule_level),
+	    T(downsampled_track),
+	    cmocka_unit_test(demo_scenario_raises_every_kind_in_ten_minutes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,12 +137,14 @@ static void mmsi_forms_and_mid_table(void **state)
 	assert_null(ais_mid_country(776));
 	assert_int_equal(ais_mmsi_check(244100003, why, sizeof(why)), 0);
 	assert_int_equal(ais_mmsi_check(636100009, why, sizeof(why)), 0);
-	assert_int_equal(ais_mmsi_check(2442345, why, sizeof(why)), 0);   /* 002442345 coast station */
+	assert_int_equal(ais_mmsi_check(2442345, why, sizeof(why)),
+	                 0); /* 002442345 coast station */
 	assert_int_equal(ais_mmsi_check(24412345, why, sizeof(why)), 0);  /* 024412345 group */
 	assert_int_equal(ais_mmsi_check(111244123, why, sizeof(why)), 0); /* SAR aircraft */
 	assert_int_equal(ais_mmsi_check(970123456, why, sizeof(why)), 0); /* AIS-SART */
 	assert_int_equal(ais_mmsi_check(992441234, why, sizeof(why)), 0); /* AtoN */
-	assert_int_equal(ais_mmsi_check(982441234, why, sizeof(why)), 0); /* craft of a parent ship */
+	assert_int_equal(ais_mmsi_check(982441234, why, sizeof(why)),
+	                 0); /* craft of a parent ship */
 	assert_int_equal(ais_mmsi_check(12345, why, sizeof(why)), PG_EINVAL);
 	assert_non_null(strstr(why, "not 9 digits"));
 	assert_int_equal(ais_mmsi_check(200123456, why, sizeof(why)), PG_EINVAL);
@@ -156,11 +158,11 @@ static void mmsi_forms_and_mid_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_grows_and_finds_every_vessel),
-		cmocka_unit_test(position_and_static_data_in_air_units),
-		cmocka_unit_test(downsampling_keeps_30s_50m_10deg),
-		cmocka_unit_test(reporting_intervals_by_speed_class),
-		cmocka_unit_test(mmsi_forms_and_mid_table),
+	    cmocka_unit_test(table_grows_and_finds_every_vessel),
+	    cmocka_unit_test(position_and_static_data_in_air_units),
+	    cmocka_unit_test(downsampling_keeps_30s_50m_10deg),
+	    cmocka_unit_test(reporting_intervals_by_speed_class),
+	    cmocka_unit_test(mmsi_forms_and_mid_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

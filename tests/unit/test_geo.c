@@ -28,8 +28,8 @@ static void distances_within_one_percent(void **state)
 	struct geo_proj p;
 	geo_proj_init(&p, 51.97, 4.05);
 	const double pts[][4] = {
-		{51.96, 4.02, 51.985, 4.09}, {51.97, 4.05, 51.97, 4.0507}, {51.9, 4.0, 52.1, 4.2},
-		{51.97, 4.05, 52.05, 4.05}, {51.99, 3.95, 51.95, 4.15},
+	    {51.96, 4.02, 51.985, 4.09}, {51.97, 4.05, 51.97, 4.0507}, {51.9, 4.0, 52.1, 4.2},
+	    {51.97, 4.05, 52.05, 4.05},  {51.99, 3.95, 51.95, 4.15},
 	};
 	for (size_t i = 0; i < sizeof(pts) / sizeof(pts[0]); i++) {
 		double x1, y1, x2, y2;
@@ -102,9 +102,13 @@ static void a_thousand_fences_through_the_tree(void **state)
 	pg_buf_puts(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
 	for (int i = 0; i < 1000; i++) {
 		double lon = 4.0 + (i % 40) * 0.005, lat = 51.9 + (i / 40) * 0.005;
-		pg_buf_printf(&b, "%s{\"type\":\"Feature\",\"properties\":{\"name\":\"f%d\",\"kind\":\"restricted\"},"
-				  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%f,%f],[%f,%f],[%f,%f],[%f,%f],[%f,%f]]]}}",
-			      i ? "," : "", i, lon, lat, lon + 0.004, lat, lon + 0.004, lat + 0.004, lon, lat + 0.004, lon, lat);
+		pg_buf_printf(&b,
+		              "%s{\"type\":\"Feature\",\"properties\":{\"name\":\"f%d\",\"kind\":"
+		              "\"restricted\"},"
+		              "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%f,%f],[%f,%f]"
+		              ",[%f,%f],[%f,%f],[%f,%f]]]}}",
+		              i ? "," : "", i, lon, lat, lon + 0.004, lat, lon + 0.004, lat + 0.004,
+		              lon, lat + 0.004, lon, lat);
 	}
 	pg_buf_puts(&b, "]}");
 	struct geo_layout *l = load(b.p);
@@ -127,33 +131,49 @@ static void bad_layouts_name_the_feature_and_field(void **state)
 {
 	(void)state;
 	const char *cases[][2] = {
-		{"[1]", "FeatureCollection"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[]}", "features"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"dock\"},"
-		 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,52]]]}}]}",
-		 "features[0] (\"Q\"): properties.kind: 'dock' is not one of"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"kind\":\"berth\"},"
-		 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,52]]]}}]}",
-		 "features[0]: properties.name"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"berth\"},"
-		 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4.05,52]]]}}]}",
-		 "not closed"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"berth\"},"
-		 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52.1],[4.1,52],[4,52.1],[4,52]]]}}]}",
-		 "not a valid polygon"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"berth\",\"speed_limit_kn\":-3},"
-		 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,52]]]}}]}",
-		 "speed_limit_kn"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"berth\"},"
-		 "\"geometry\":{\"type\":\"Point\",\"coordinates\":[4,52]}}]}",
-		 "Polygon or MultiPolygon"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"berth\"},"
-		 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[400,52],[4.1,52.1],[4,52]]]}}]}",
-		 "longitude"},
-		{"{\"type\":\"FeatureCollection\",\"features\":["
-		 "{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"berth\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,52]]]}},"
-		 "{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"land\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,52]]]}}]}",
-		 "features[1] (\"Q\"): properties.name: features[0] has the same name"},
+	    {"[1]", "FeatureCollection"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[]}", "features"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"name\":\"Q\",\"kind\":\"dock\"},"
+	     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,"
+	     "52]]]}}]}",
+	     "features[0] (\"Q\"): properties.kind: 'dock' is not one of"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"kind\":\"berth\"},"
+	     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,"
+	     "52]]]}}]}",
+	     "features[0]: properties.name"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"name\":\"Q\",\"kind\":\"berth\"},"
+	     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4."
+	     "05,52]]]}}]}",
+	     "not closed"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"name\":\"Q\",\"kind\":\"berth\"},"
+	     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52.1],[4.1,52],[4,"
+	     "52.1],[4,52]]]}}]}",
+	     "not a valid polygon"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"name\":\"Q\",\"kind\":\"berth\",\"speed_limit_kn\":-3},"
+	     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,"
+	     "52]]]}}]}",
+	     "speed_limit_kn"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"name\":\"Q\",\"kind\":\"berth\"},"
+	     "\"geometry\":{\"type\":\"Point\",\"coordinates\":[4,52]}}]}",
+	     "Polygon or MultiPolygon"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"name\":\"Q\",\"kind\":\"berth\"},"
+	     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[400,52],[4.1,52.1],[4,"
+	     "52]]]}}]}",
+	     "longitude"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":["
+	     "{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"berth\"},"
+	     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,"
+	     "52]]]}},"
+	     "{\"type\":\"Feature\",\"properties\":{\"name\":\"Q\",\"kind\":\"land\"},\"geometry\":"
+	     "{\"type\":\"Polygon\",\"coordinates\":[[[4,52],[4.1,52],[4.1,52.1],[4,52]]]}}]}",
+	     "features[1] (\"Q\"): properties.name: features[0] has the same name"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct geo_layout *l = NULL;
@@ -168,11 +188,13 @@ static void bad_layouts_name_the_feature_and_field(void **state)
 static void multipolygon_with_a_hole(void **state)
 {
 	(void)state;
-	struct geo_layout *l = load(
-		"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"M\",\"kind\":\"anchorage\"},"
-		"\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[4,52],[4.1,52],[4.1,52.1],[4,52.1],[4,52]],"
-		"[[4.04,52.04],[4.06,52.04],[4.06,52.06],[4.04,52.06],[4.04,52.04]]],"
-		"[[[4.2,52],[4.3,52],[4.3,52.1],[4.2,52]]]]}}]}");
+	struct geo_layout *l =
+	    load("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+	         "\"properties\":{\"name\":\"M\",\"kind\":\"anchorage\"},"
+	         "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[4,52],[4.1,52],[4.1,"
+	         "52.1],[4,52.1],[4,52]],"
+	         "[[4.04,52.04],[4.06,52.04],[4.06,52.06],[4.04,52.06],[4.04,52.04]]],"
+	         "[[[4.2,52],[4.3,52],[4.3,52.1],[4.2,52]]]]}}]}");
 	double x, y;
 	int ids[2];
 	geo_project(geo_layout_proj(l), 52.01, 4.01, &x, &y);
@@ -187,12 +209,12 @@ static void multipolygon_with_a_hole(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(projection_round_trips_and_is_metric),
-		cmocka_unit_test(distances_within_one_percent),
-		cmocka_unit_test(shipped_layout_loads_and_answers_point_in_zone),
-		cmocka_unit_test(a_thousand_fences_through_the_tree),
-		cmocka_unit_test(bad_layouts_name_the_feature_and_field),
-		cmocka_unit_test(multipolygon_with_a_hole),
+	    cmocka_unit_test(projection_round_trips_and_is_metric),
+	    cmocka_unit_test(distances_within_one_percent),
+	    cmocka_unit_test(shipped_layout_loads_and_answers_point_in_zone),
+	    cmocka_unit_test(a_thousand_fences_through_the_tree),
+	    cmocka_unit_test(bad_layouts_name_the_feature_and_field),
+	    cmocka_unit_test(multipolygon_with_a_hole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
