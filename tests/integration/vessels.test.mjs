@@ -8,10 +8,11 @@
 //   PORTGUARD_BIN=build/portguard node --test tests/integration/vessels.test.mjs
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { assertProblem, freePort, repoRoot, startDaemon } from './lib/daemon.mjs';
+import { assertProblem, freePort, initStore, removeTempDir, repoRoot, run, startDaemon, tempDir } from './lib/daemon.mjs';
 import { position, staticData } from './lib/ais_nmea.mjs';
 
 const T = { timeout: 30_000 };
@@ -252,4 +253,74 @@ test('expected arrivals: roles, validation, audit, and a quiet berth entry', T, 
   assert.equal((await d.api('DELETE', `/api/v1/arrivals/${r.json.id}`, admin())).status, 204);
   assertProblem(await d.api('DELETE', `/api/v1/arrivals/${r.json.id}`, admin()), 404, 'not-found');
   await until(async () => metric(await metrics(), 'portguard_ais_arrivals') === 0, 'the engine to drop the arrival');
+});
+
+/* An NMEA 4.10 tag block with the time c: (seconds) in front of a sentence. */
+function tagged(sec, line) {
+  const body = `c:${sec}`;
+  let c = 0;
+  for (const ch of body) c ^= ch.charCodeAt(0);
+  return `\\${body}*${c.toString(16).toUpperCase().padStart(2, '0')}\\${line}`;
+}
+
+test('a file replay input feeds the engine, paced by its tag block times', T, async () => {
+  const dir = tempDir('portguard-it-ais-file-');
+  const file = path.join(dir, 'replay.nmea');
+  const t0 = 1_790_000_000;
+  const lines = [];
+  for (let i = 0; i < 11; i++) lines.push(tagged(t0 + i, position({ mmsi: 244100060, lat: 51.97 + i * 0.0005, lon: 4.05, sog: 10, cog: 0 })));
+  lines.push('garbage');
+  fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
+  const f = await startDaemon({
+    tokens: [{ name: 'adm', role: 'admin' }],
+    config: `[ais]\nlayout = ${path.join(repoRoot, 'etc/port-layout.geojson')}\ninputs = file://${file}?speed=20\n`,
+  });
+  try {
+    const input = `file://${file}?speed=20`;
+    const v = await until(async () => {
+      const r = await f.api('GET', '/api/v1/vessels/244100060', { bearer: f.tokens.adm });
+      return r.status === 200 && r.json.messages === 11 ? r.json : null;
+    }, 'the replayed vessel');
+    assert.ok(Math.abs(v.lat - 51.975) < 1e-5);
+    const m = (await f.api('GET', '/metrics')).text;
+    assert.equal(metric(m, 'portguard_ais_input_messages_total', `input="${input}"`), 11);
+    assert.equal(metric(m, 'portguard_ais_input_dropped_total', `input="${input}",reason="bad_format"`), 1);
+    // 10 s of tag time at 20 x: the first and the last report are at least 0.5 s apart
+    const paced = Date.parse(v.last_seen) - Date.parse(v.first_seen);
+    assert.ok(paced >= 450, `replayed over ${paced} ms`);
+    await until(() => /replayed to its end \(12 lines\)/.test(f.log), 'the end of the replay');
+  } finally {
+    await f.cleanup();
+    removeTempDir(dir);
+  }
+});
+
+test('a bad layout or input stops the daemon with an error naming what is wrong', T, async () => {
+  const store = await initStore({});
+  const dir = tempDir('portguard-it-ais-bad-');
+  try {
+    const layout = path.join(dir, 'layout.geojson');
+    fs.writeFileSync(layout, JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { name: 'Quay 1', kind: 'berth' }, geometry: { type: 'Polygon', coordinates: [[[4, 52], [4.1, 52], [4.1, 52.1], [4, 52]]] } },
+      { type: 'Feature', properties: { name: 'Pier 2', kind: 'dock' }, geometry: { type: 'Polygon', coordinates: [[[4, 52], [4.1, 52], [4.1, 52.1], [4, 52]]] } },
+    ] }));
+    const cases = [
+      [`[ais]\nlayout = ${layout}\n`, /features\[1\] \("Pier 2"\): properties\.kind: 'dock' is not one of/],
+      ['[ais]\ninputs = ftp://example.org:21\n', /input 'ftp:\/\/example\.org:21': not tcp:\/\/HOST:PORT/],
+      ['[ais]\ninputs = tcp://127.0.0.1\n', /input 'tcp:\/\/127\.0\.0\.1': expected tcp:\/\/HOST:PORT/],
+      ['[ais]\nwatch_mmsi = 12x\n', /ais\.watch_mmsi: '12x' is not an MMSI/],
+      ['[ais]\napproach_level = 4\n', /ais\.approach_level/],
+    ];
+    for (const [ini, re] of cases) {
+      const cfg = path.join(dir, 'bad.ini');
+      fs.writeFileSync(cfg, ini);
+      const port = await freePort();
+      const r = await run(['serve', '--data', store.dataDir, '--config', cfg, '--listen', `127.0.0.1:${port}`], { timeoutMs: 10_000 });
+      assert.equal(r.code, 1, `${ini}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, re);
+    }
+  } finally {
+    removeTempDir(dir);
+    removeTempDir(store.dataDir);
+  }
 });
