@@ -228,6 +228,7 @@ static void *tcp_main(void *arg)
 		pg_info("ais: %s: connected", in->name);
 		backoff = BACKOFF_MIN_MS;
 		in->partlen = 0;
+		in->toolong = 0;
 		while (!__atomic_load_n(&l->stopping, __ATOMIC_RELAXED)) {
 			struct pollfd pfd = {fd, POLLIN, 0};
 			int pr = poll(&pfd, 1, 200);
