@@ -1,6 +1,9 @@
 /* bench_sensors - sensor ingestion figures (never pass or fail), run by bench/sensors.sh.
  *
  *   bench_sensors HTTP_PORT TOKEN MQTT_PORT SENSOR N RATE [TOPICS]
+ *   bench_sensors store DIR N     in-process: N messages parsed and committed through
+ *                                 sensors_ingest_tx in batches of 128 (no network): the
+ *                                 store side's cost per event
  *
  * Opens the daemon's event stream (GET /api/v1/events?topics=TOPICS, default "sensors")
  * with the bearer TOKEN, then publishes N messages {"state":"alarm","value":i} to
@@ -22,10 +25,12 @@
 #include <jansson.h>
 
 #include "core/core.h"
+#include "sensors/sensors.h"
+#include "store/store.h"
 
 #define MAX_TOPICS 4
 
-static int64_t *sent_us;  /* publish time of value i */
+static int64_t *sent_us; /* publish time of value i */
 static int64_t *seen_us[MAX_TOPICS];
 static int n_msgs;
 static char topics[MAX_TOPICS][32];
@@ -113,9 +118,9 @@ static int sse_open(int port, const char *token, const char *topic_list)
 	}
 	char req[1024];
 	int len = snprintf(req, sizeof(req),
-			   "GET /api/v1/events?topics=%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-			   "Accept: text/event-stream\r\nAuthorization: Bearer %s\r\n\r\n",
-			   topic_list, token);
+	                   "GET /api/v1/events?topics=%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	                   "Accept: text/event-stream\r\nAuthorization: Bearer %s\r\n\r\n",
+	                   topic_list, token);
 	if (write(fd, req, (size_t)len) != len) {
 		perror("bench_sensors: write");
 		exit(1);
@@ -140,10 +145,12 @@ static long accepted_now(int port)
 		static char buf[1 << 20];
 		size_t len = 0;
 		ssize_t n;
-		while (len + 1 < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		while (len + 1 < sizeof(buf) &&
+		       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 			len += (size_t)n;
 		buf[len] = '\0';
-		const char *key = "portguard_sensor_messages_total{source=\"mqtt\",result=\"accepted\"} ";
+		const char *key =
+		    "portguard_sensor_messages_total{source=\"mqtt\",result=\"accepted\"} ";
 		const char *p = strstr(buf, key);
 		if (p)
 			v = strtol(p + strlen(key), NULL, 10);
@@ -158,16 +165,98 @@ static int cmp64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- in-process: the store side alone ---------------------------------------------------- */
+
+struct batch {
+	struct sensor_in in[128];
+	int n;
+};
+
+static int seed_fn(struct store_tx *tx, void *ctx, struct pg_err *err)
+{
+	(void)ctx;
+	return store_exec(tx, err,
+	                  "INSERT INTO sensors(name, kind, threshold_high, created_ms, created_at, "
+	                  "updated_at) VALUES ('bench-tide', 'water_level', 1.5, 0, 'x', 'x')",
+	                  "");
+}
+
+static int batch_fn(struct store_tx *tx, void *ctx, struct pg_err *err)
+{
+	struct batch *b = ctx;
+	for (int i = 0; i < b->n; i++) {
+		enum sensor_result why;
+		int rc = sensors_ingest_tx(tx, &b->in[i], NULL, NULL, &why, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int store_mode(const char *dir, int n)
+{
+	struct pg_bus *bus = pg_bus_new();
+	struct store_opts o = {2, 256, bus};
+	struct store *s = NULL;
+	struct pg_err err = {0};
+	if (store_open(dir, &o, &s, &err) < 0 || store_write(s, seed_fn, NULL, &err) < 0) {
+		fprintf(stderr, "bench_sensors: %s\n", err.msg);
+		return 1;
+	}
+	struct batch *b = calloc(1, sizeof(*b));
+	int64_t t0 = pg_mono_us(), parse_us = 0;
+	for (int done = 0; done < n;) {
+		b->n = 0;
+		int64_t p0 = pg_mono_us();
+		for (; b->n < 128 && done < n; b->n++, done++) {
+			char msg[64];
+			int len = snprintf(msg, sizeof(msg), "{\"value\":%d.%02d}", done % 3, done % 100);
+			struct sensor_in *in = &b->in[b->n];
+			memset(in, 0, sizeof(*in));
+			in->source = SOURCE_MQTT;
+			in->received_ms = pg_now_ms();
+			pg_strlcpy(in->ref, "bench-tide", sizeof(in->ref));
+			enum sensor_result why;
+			if (sensors_msg_parse(msg, (size_t)len, in->received_ms, &in->msg, &why, &err) < 0) {
+				fprintf(stderr, "bench_sensors: %s\n", err.msg);
+				return 1;
+			}
+		}
+		parse_us += pg_mono_us() - p0;
+		if (store_write(s, batch_fn, b, &err) < 0) {
+			fprintf(stderr, "bench_sensors: %s\n", err.msg);
+			return 1;
+		}
+	}
+	double secs = (double)(pg_mono_us() - t0) / 1e6;
+	printf("in-process: %d messages parsed and committed in %.2f s: %.0f events/s "
+	       "(%.1f us each, of which parsing %.1f us; batches of 128, one commit each)\n",
+	       n, secs, n / secs, secs * 1e6 / n, (double)parse_us / n);
+	free(b);
+	store_close(s);
+	pg_bus_free(bus);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "store") == 0) {
+		int64_t n;
+		if (pg_parse_i64(argv[3], 1, 10000000, &n) < 0)
+			return 2;
+		pg_core_init();
+		return store_mode(argv[2], (int)n);
+	}
 	if (argc < 7) {
-		fprintf(stderr, "usage: bench_sensors HTTP_PORT TOKEN MQTT_PORT SENSOR N RATE [TOPICS]\n");
+		fprintf(stderr,
+		        "usage: bench_sensors HTTP_PORT TOKEN MQTT_PORT SENSOR N RATE [TOPICS]\n");
 		return 2;
 	}
 	int64_t http_port, mqtt_port, n, rate;
 	if (pg_parse_i64(argv[1], 1, 65535, &http_port) < 0 ||
 	    pg_parse_i64(argv[3], 1, 65535, &mqtt_port) < 0 ||
-	    pg_parse_i64(argv[5], 1, 10000000, &n) < 0 || pg_parse_i64(argv[6], 0, 10000000, &rate) < 0) {
+	    pg_parse_i64(argv[5], 1, 10000000, &n) < 0 ||
+	    pg_parse_i64(argv[6], 0, 10000000, &rate) < 0) {
 		fprintf(stderr, "bench_sensors: bad arguments\n");
 		return 2;
 	}
@@ -185,7 +274,8 @@ int main(int argc, char **argv)
 	for (int t = 0; t < n_topics; t++)
 		seen_us[t] = calloc((size_t)n, sizeof(int64_t));
 
-	struct sse_args sa = {(int)http_port, argv[2], sse_open((int)http_port, argv[2], topic_list)};
+	struct sse_args sa = {(int)http_port, argv[2],
+	                      sse_open((int)http_port, argv[2], topic_list)};
 	pthread_t th;
 	pthread_create(&th, NULL, sse_main, &sa);
 	usleep(200 * 1000); /* the stream's head */
@@ -209,11 +299,13 @@ int main(int argc, char **argv)
 			if (due > now)
 				usleep((useconds_t)(due - now));
 		}
-		int len = snprintf(payload, sizeof(payload), "{\"state\":\"alarm\",\"value\":%d}", i);
+		int len =
+		    snprintf(payload, sizeof(payload), "{\"state\":\"alarm\",\"value\":%d}", i);
 		sent_us[i] = pg_mono_us();
 		int rc;
 		while ((rc = mosquitto_publish(m, NULL, topic, len, payload, 1, false)) ==
-		       MOSQ_ERR_OVERSIZE_PACKET || rc == MOSQ_ERR_NOMEM)
+		           MOSQ_ERR_OVERSIZE_PACKET ||
+		       rc == MOSQ_ERR_NOMEM)
 			usleep(100);
 	}
 	int64_t t_pub = pg_mono_us();
@@ -225,7 +317,7 @@ int main(int argc, char **argv)
 			t_commit = pg_mono_us();
 			break;
 		}
-		usleep(5000);
+		usleep(20000); /* a scrape costs the daemon too */
 	}
 	/* wait until every value came back on the first topic, or 60 s without progress */
 	int last = -1;
@@ -270,8 +362,10 @@ int main(int argc, char **argv)
 			printf("topic %s: %d events\n", topics[t], k);
 		if (k) {
 			qsort(lat, (size_t)k, sizeof(int64_t), cmp64);
-			printf("  latency publish -> stream: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-			       lat[k / 2] / 1000.0, lat[(size_t)(k * 0.99)] / 1000.0, lat[k - 1] / 1000.0);
+			printf(
+			    "  latency publish -> stream: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+			    lat[k / 2] / 1000.0, lat[(size_t)(k * 0.99)] / 1000.0,
+			    lat[k - 1] / 1000.0);
 		}
 		free(lat);
 	}

@@ -7,7 +7,9 @@
 #   1. throughput: BENCH_N messages (default 50000) published as fast as the broker takes
 #      them (QoS 1); events/s from the first publish to the last event on the SSE stream;
 #   2. latency: BENCH_LAT_N messages (default 10000) at BENCH_RATE/s (default 2000):
-#      publish -> committed -> SSE event, p50 and p99.
+#      publish -> committed -> SSE event, p50 and p99;
+#   3. the store side alone, in-process (no broker, no HTTP): messages parsed and committed
+#      through sensors_ingest_tx in batches of 128.
 # The stream is topic "sensors", plus "alarms" when this build serves the alarms module.
 #
 # Environment: PORTGUARD_BIN (build/portguard), BENCH_SENSORS_BIN (build/bench_sensors),
@@ -71,5 +73,9 @@ awk -v c=$((C1 - C0)) -v m=$((M1 - M0)) -v hz="$HZ" -v n="${BENCH_N:-50000}" 'BE
 echo
 echo "== latency: ${BENCH_LAT_N:-10000} messages at ${BENCH_RATE:-2000}/s (stream: $TOPICS)"
 "$BENCH" "$HTTP_PORT" "$TOKEN" "$MQ_PORT" bench-fence "${BENCH_LAT_N:-10000}" "${BENCH_RATE:-2000}" "$TOPICS"
+echo
+echo "== the store side alone (in-process, ${BENCH_N:-50000} messages)"
+mkdir -p "$DIR/inproc"
+"$BENCH" store "$DIR/inproc" "${BENCH_N:-50000}"
 echo
 curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" | grep -E '^portguard_sensor_messages_total\{source="mqtt",result="accepted"\}|^portguard_store_(commits|writes)_total|^portguard_store_batch_max' || true

@@ -18,10 +18,12 @@
 
 #include "http_int.h"
 #include "access/access_int.h"
+#include "alarms/alarms.h"
 #include "fuzz.h"
 #include "inspect/inspect.h"
 #include "inspect/inspect_container.h"
 #include "level/level.h"
+#include "sensors/sensors.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -39,6 +41,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct inspect *in = NULL;
 	FUZZ_CHECK(inspect_open(NULL, &in, NULL) == 0);
 	FUZZ_CHECK(inspect_register_routes(in) == 0); /* in lives as long as the harness */
+	FUZZ_CHECK(sensors_register_routes(NULL) == 0); /* handlers never run here */
+	FUZZ_CHECK(alarms_register_routes(NULL) == 0);
 	return 0;
 }
 

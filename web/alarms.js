@@ -15,6 +15,7 @@
   const STATE_TEXT = { new: 'new', acknowledged: 'acknowledged', in_progress: 'in progress', resolved: 'resolved' };
   const PRIO_COLOUR = { 1: '#b3261e', 2: '#d3540b', 3: '#9a6b00', 4: '#4a5a6a', 5: '#7a8a99' };
   const MAX_ROWS = 500;
+  const RENDER_MS = 100; /* live events are drawn at most this often */
 
   async function fetchAll(path) {
     const items = [];
@@ -52,6 +53,8 @@
     let selected = null;
     let detail = null;
     let detailGen = 0;
+    let renderTimer = null;
+    let detailDue = false;
     const map = window.portguard.map ? window.portguard.map.create($(view, 'cr-map')) : null;
 
     if (!canAct) {
@@ -111,8 +114,17 @@
       else alarms.delete(a.id);
       if (a.state !== 'resolved') openAlarms.set(a.id, a);
       else openAlarms.delete(a.id);
-      renderQueue();
-      if (selected === a.id) loadDetail(a.id);
+      /* a burst of repeats (a sensor chattering) costs one render and one read */
+      if (selected === a.id) detailDue = true;
+      if (!renderTimer) {
+        renderTimer = window.setTimeout(() => {
+          renderTimer = null;
+          if (!alive()) return;
+          renderQueue();
+          if (detailDue && selected !== null) loadDetail(selected);
+          detailDue = false;
+        }, RENDER_MS);
+      }
     }
 
     /* ---------- the map ---------- */
@@ -318,7 +330,10 @@
 
     loadQueue();
     loadMap();
-    return () => { if (map) map.destroy(); };
+    return () => {
+      if (renderTimer) window.clearTimeout(renderTimer);
+      if (map) map.destroy();
+    };
   }
 
   return { pages: { 'control-room': { tpl: 'tpl-page-control-room', init: pageControlRoom, wide: true } } };

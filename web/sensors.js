@@ -15,7 +15,7 @@
   const STATE_PILL = { alarm: 'bad', tamper: 'bad', fault: 'warn', normal: 'ok' };
 
   function statePill(state) {
-    if (!state) return el('span', { class: 'pill', 'data-state': 'off', text: 'no message yet' });
+    if (!state) return el('span', { class: 'pill', 'data-state': 'off', text: 'none yet' });
     return el('span', { class: 'pill sn-state', 'data-state': STATE_PILL[state] || 'off', text: state });
   }
 
@@ -56,6 +56,7 @@
     const camForm = $(view, 'cam-form');
     const camCard = $(view, 'cam-form-card');
     let zones = [];
+    const kindUnit = {}; /* a measured kind's default unit */
     let editing = null; /* sensor id being edited, or 0 for a new one */
     let camEditing = null;
     let camGen = 0;
@@ -79,11 +80,10 @@
 
     function sensorRow(s) {
       return el('tr', { 'data-id': s.id, 'data-name': s.name }, [
-        el('td', {}, [el('strong', { text: s.name }), s.location ? el('div', { class: 'muted', text: s.location }) : null]),
-        el('td', { text: String(s.kind).replace(/_/g, ' ') }),
+        el('td', {}, [el('strong', { text: s.name }), el('div', { class: 'muted', text: String(s.kind).replace(/_/g, ' ') + (s.location ? ', ' + s.location : '') })]),
         el('td', { text: s.zone || '' }),
         el('td', { class: 'sn-state-cell' }, statePill(s.state)),
-        el('td', { class: 'num sn-value', text: num(s.value) + (s.value !== null && s.unit ? ' ' + s.unit : '') }),
+        el('td', { class: 'num sn-value', text: num(s.value) + (s.value !== null && (s.unit || kindUnit[s.kind]) ? ' ' + (s.unit || kindUnit[s.kind]) : '') }),
         el('td', { class: 'sn-online-cell' }, onlinePill(s.online)),
         el('td', { class: 'sn-seen' }, s.last_seen ? timeEl(s.last_seen, false) : el('span', { class: 'muted', text: 'never' })),
         el('td', {}, el('button', {
@@ -304,6 +304,7 @@
       ]);
       if (!alive()) return;
       const kinds = k.ok ? listOf(k.data).items : [];
+      for (const x of kinds) if (x.unit) kindUnit[x.kind] = x.unit;
       zones = z.ok ? listOf(z.data).items : [];
       const readers = rd.ok ? listOf(rd.data).items : [];
       options($(view, 'sn-kind'), kinds.map((x) => ({ value: x.kind, words: x.words })), (x) => x.words);

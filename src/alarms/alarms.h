@@ -16,7 +16,8 @@
  *
  * Every change is audited and published on topic "alarms" as
  * {"action": raised|repeated|acknowledged|assigned|step|resolved|escalated|source_normal,
- *  "alarm": the alarm row}. */
+ *  "alarm": the alarm row}; raised and repeated from an event add "source_event": the
+ * event's data with its "event_id". */
 #ifndef PG_ALARMS_H
 #define PG_ALARMS_H
 
@@ -24,7 +25,7 @@
 
 /* ---- kinds (alarms_kinds.c) ------------------------------------------------------------ */
 
-#define ALARM_KIND_LEN  48  /* a kind's name: 1-47 of a-z, 0-9, '_' */
+#define ALARM_KIND_LEN  48 /* a kind's name: 1-47 of a-z, 0-9, '_' */
 #define ALARM_LABEL_LEN 96
 #define ALARM_STEP_LEN  200
 #define ALARM_MAX_STEPS 16
@@ -47,11 +48,12 @@ struct alarm_kind {
 
 /* The engine's rules for derived access alarms. */
 struct alarm_rules {
-	int forced_door_grant_s;  /* a door that opens with no grant at its reader this long before */
-	int door_held_open_s;     /* a door still open this long after it opened */
-	int denials;              /* this many denials at one reader ... */
-	int denials_window_s;     /* ... within this many seconds */
-	int escalation_steps;     /* escalations per alarm at most */
+	int forced_door_grant_s; /* a door that opens with no grant at its reader this long before
+	                          */
+	int door_held_open_s;    /* a door still open this long after it opened */
+	int denials;             /* this many denials at one reader ... */
+	int denials_window_s;    /* ... within this many seconds */
+	int escalation_steps;    /* escalations per alarm at most */
 };
 
 struct alarm_kinds {
@@ -70,6 +72,9 @@ int alarm_kinds_parse(const char *text, struct alarm_kinds **out, struct pg_err 
 /* Reads and parses a file of at most 1 MiB; err names the file. */
 int alarm_kinds_load(const char *path, struct alarm_kinds **out, struct pg_err *err);
 const struct alarm_kind *alarm_kind_find(const struct alarm_kinds *k, const char *name);
+/* The kinds and rules as INI text that alarm_kinds_parse reads back to the same table
+ * (etc/alarms.ini without its comments; 'portguard alarm kinds'). PG_ELIMIT if out is full. */
+int alarm_kinds_ini(const struct alarm_kinds *k, struct pg_buf *out);
 /* The kinds and rules as JSON (GET /api/v1/alarm-kinds). */
 json_t *alarm_kinds_json(const struct alarm_kinds *k);
 
@@ -93,31 +98,32 @@ struct alarm_raise {
 	const char *source_key; /* "sensor:12", "reader:3", "ais:235000001"; NULL = never folded */
 	const char *source_name;
 	const char *reason;
-	int64_t zone_id;        /* 0 = none */
+	int64_t zone_id; /* 0 = none */
 	int has_pos;
 	double lat, lon;
-	int priority;           /* 0 = the kind's priority at the current level */
-	int64_t event_id;       /* the event that raised it, or 0 */
+	int priority;         /* 0 = the kind's priority at the current level */
+	int64_t event_id;     /* the event that raised it, or 0 */
+	json_t *source_event; /* that event's data (borrowed), or NULL: sent with the alarm event */
 	int64_t at_ms;
-	const char *actor;      /* "system" or the operator */
+	const char *actor; /* "system" or the operator */
 };
 
 /* Raises an alarm, or folds it into the open alarm of the same kind and source_key
  * (count + 1, last time, a history row). *id and *folded say which. */
 int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *k, const struct alarm_raise *r,
-		   int64_t *id, int *folded, struct pg_err *err);
+                   int64_t *id, int *folded, struct pg_err *err);
 
 /* Operator actions in tx; each audited with actor and published. PG_ENOTFOUND, and
  * PG_ECONFLICT when the state does not allow it (err says why; resolve names the
  * required steps not done in err->msg and in *missing (a new array) if not NULL). */
 int alarm_ack_tx(struct store_tx *tx, int64_t id, const char *actor, int64_t now_ms,
-		 struct pg_err *err);
+                 struct pg_err *err);
 int alarm_assign_tx(struct store_tx *tx, int64_t id, const char *user, const char *actor,
-		    int64_t now_ms, struct pg_err *err);
+                    int64_t now_ms, struct pg_err *err);
 int alarm_step_tx(struct store_tx *tx, int64_t id, int n, int done, const char *note,
-		  const char *actor, int64_t now_ms, struct pg_err *err);
+                  const char *actor, int64_t now_ms, struct pg_err *err);
 int alarm_resolve_tx(struct store_tx *tx, int64_t id, const char *outcome, const char *notes,
-		     const char *actor, int64_t now_ms, json_t **missing, struct pg_err *err);
+                     const char *actor, int64_t now_ms, json_t **missing, struct pg_err *err);
 
 /* The alarm row as the API shows it (a new reference), or NULL with PG_ENOTFOUND. */
 int alarm_get_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *err);
@@ -129,17 +135,17 @@ int alarm_detail_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err
 /* Evaluates the stored events after the cursor (at most limit) in one transaction with
  * the clock at now_ms; *done = how many events were read (0 = caught up). */
 int alarms_evaluate(struct store *s, const struct alarm_kinds *k, int limit, int64_t now_ms,
-		    int *done, struct pg_err *err);
+                    int *done, struct pg_err *err);
 /* Runs the timers at now_ms: escalation of unacknowledged priority 1-2 alarms past their
  * time, doors held open. *next_ms = the next deadline (INT64_MAX = none). */
 int alarms_tick(struct store *s, const struct alarm_kinds *k, int64_t now_ms, int64_t *next_ms,
-		struct pg_err *err);
+                struct pg_err *err);
 
 struct alarms;
 /* Loads the kinds (path NULL or "" = the defaults), subscribes to the bus and starts the
  * engine thread. */
 int alarms_open(struct store *s, struct pg_bus *bus, const char *kinds_path, struct alarms **out,
-		struct pg_err *err);
+                struct pg_err *err);
 void alarms_close(struct alarms *a); /* stops the thread; accepts NULL */
 /* Registers the routes (before http_start). */
 int alarms_register_routes(struct alarms *a);

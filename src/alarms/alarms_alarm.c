@@ -47,6 +47,7 @@ int alarm_outcome_valid(const char *o)
 
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%fZ', " x " / 1000.0, 'unixepoch')"
 
+/* clang-format off */
 const char *const alarm_columns_sql =
     "a.id, a.kind, a.label, a.priority, a.base_priority, a.level, a.source, a.source_key, "
     "a.source_name, a.source_state, a.reason, a.zone_id, z.name AS zone, a.lat, a.lon, "
@@ -62,6 +63,7 @@ const char *const alarm_columns_sql =
     "(SELECT count(*) FROM alarm_steps s WHERE s.alarm_id = a.id AND s.required AND NOT s.done) "
     "AS required_open "
     "FROM alarms a LEFT JOIN zones z ON z.id = a.zone_id";
+/* clang-format on */
 
 int alarm_get_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *err)
 {
@@ -85,9 +87,9 @@ int alarm_get_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *e
 int alarm_cameras_tx(struct store_tx *tx, const json_t *alarm, json_t **out, struct pg_err *err)
 {
 	struct store_rows *q = NULL;
-	int rc = store_query(tx, &q, err,
-			     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cameras'",
-			     "");
+	int rc = store_query(
+	    tx, &q, err, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cameras'",
+	    "");
 	if (rc < 0)
 		return rc;
 	rc = store_next(q);
@@ -109,7 +111,8 @@ int alarm_cameras_tx(struct store_tx *tx, const json_t *alarm, json_t **out, str
 	    "p.zone) AS covers, (SELECT (c.lat - p.lat) * (c.lat - p.lat) + (c.lon - p.lon) * "
 	    "(c.lon - p.lon) * p.k * p.k FROM p) AS d2 FROM cameras c) "
 	    "SELECT id, name, lat, lon, stream_url, snapshot_url, CASE WHEN covers THEN 'zone' "
-	    "ELSE 'nearby' END AS why, CAST(round(sqrt(d2) * 111320) AS INTEGER) AS distance_m FROM c2 WHERE covers OR d2 < 0.0045 * 0.0045 "
+	    "ELSE 'nearby' END AS why, CAST(round(sqrt(d2) * 111320) AS INTEGER) AS distance_m "
+	    "FROM c2 WHERE covers OR d2 < 0.0045 * 0.0045 "
 	    "ORDER BY covers DESC, d2 IS NULL, d2 LIMIT 8",
 	    "iddi", json_is_integer(zone) ? (int64_t)json_integer_value(zone) : 0, la,
 	    json_number_value(lon), (int64_t)has_pos);
@@ -125,18 +128,19 @@ int alarm_detail_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err
 	int rc = alarm_get_tx(tx, id, &a, err);
 	if (rc < 0)
 		return rc;
-	rc = store_query_json(tx, &steps, err,
-			      "SELECT n, text, CASE WHEN required THEN 'true' ELSE 'false' END AS "
-			      "required_json, CASE WHEN done THEN 'true' ELSE 'false' END AS done_json, "
-			      "done_by, " ISO("done_ms") " AS done_at, note FROM alarm_steps WHERE "
-							 "alarm_id = ?1 ORDER BY n",
-			      "i", id);
+	rc = store_query_json(
+	    tx, &steps, err,
+	    "SELECT n, text, CASE WHEN required THEN 'true' ELSE 'false' END AS "
+	    "required_json, CASE WHEN done THEN 'true' ELSE 'false' END AS done_json, "
+	    "done_by, " ISO("done_ms") " AS done_at, note FROM alarm_steps WHERE "
+	                               "alarm_id = ?1 ORDER BY n",
+	    "i", id);
 	if (rc == 0)
 		rc = store_query_json(tx, &hist, err,
-				      "SELECT id, " ISO("at_ms") " AS at, actor, action, detail AS "
-								 "detail_json FROM alarm_history "
-								 "WHERE alarm_id = ?1 ORDER BY id",
-				      "i", id);
+		                      "SELECT id, " ISO("at_ms") " AS at, actor, action, detail AS "
+		                                                 "detail_json FROM alarm_history "
+		                                                 "WHERE alarm_id = ?1 ORDER BY id",
+		                      "i", id);
 	if (rc == 0)
 		rc = alarm_cameras_tx(tx, a, &cams, err);
 	if (rc < 0) {
@@ -155,20 +159,20 @@ int alarm_detail_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err
 /* ---- changes ---------------------------------------------------------------------------- */
 
 int alarm_history_tx(struct store_tx *tx, int64_t id, int64_t at_ms, const char *actor,
-		     const char *action, json_t *detail, struct pg_err *err)
+                     const char *action, json_t *detail, struct pg_err *err)
 {
 	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 	int rc = store_exec(tx, err,
-			    "INSERT INTO alarm_history(alarm_id, at_ms, actor, action, detail) "
-			    "VALUES (?1, ?2, ?3, ?4, coalesce(?5, '{}'))",
-			    "iittt", id, at_ms, actor, action, text);
+	                    "INSERT INTO alarm_history(alarm_id, at_ms, actor, action, detail) "
+	                    "VALUES (?1, ?2, ?3, ?4, coalesce(?5, '{}'))",
+	                    "iittt", id, at_ms, actor, action, text);
 	free(text);
 	return rc;
 }
 
 /* Publishes {"action", "alarm": row} on "alarms"; audits it when audit_action is set. */
 int alarm_publish_tx(struct store_tx *tx, int64_t id, const char *action, const char *actor,
-		     const char *audit_action, json_t *details, struct pg_err *err)
+                     const char *audit_action, json_t *details, json_t *source, struct pg_err *err)
 {
 	json_t *row = NULL;
 	int rc = alarm_get_tx(tx, id, &row, err);
@@ -186,6 +190,8 @@ int alarm_publish_tx(struct store_tx *tx, int64_t id, const char *action, const 
 	}
 	if (rc == 0) {
 		json_t *ev = json_pack("{ss sO}", "action", action, "alarm", row);
+		if (source)
+			json_object_set_new(ev, "source_event", json_deep_copy(source));
 		int64_t eid = store_event(tx, "alarms", ev, err);
 		json_decref(ev);
 		rc = eid < 0 ? (int)eid : 0;
@@ -195,19 +201,20 @@ int alarm_publish_tx(struct store_tx *tx, int64_t id, const char *action, const 
 }
 
 int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *ks, const struct alarm_raise *r,
-		   int64_t *id, int *folded, struct pg_err *err)
+                   int64_t *id, int *folded, struct pg_err *err)
 {
 	const struct alarm_kind *k = alarm_kind_find(ks, r->kind);
 	if (!k)
-		return pg_err_field(err, PG_EUNPROCESSABLE, "kind", "no alarm kind '%.60s'", r->kind);
+		return pg_err_field(err, PG_EUNPROCESSABLE, "kind", "no alarm kind '%.60s'",
+		                    r->kind);
 	int64_t open = 0;
 	int rc = 0;
 	if (r->source_key) {
 		struct store_rows *q = NULL;
 		rc = store_query(tx, &q, err,
-				 "SELECT id FROM alarms WHERE kind = ?1 AND source_key = ?2 AND "
-				 "state <> 'resolved' ORDER BY id LIMIT 1",
-				 "tt", k->name, r->source_key);
+		                 "SELECT id FROM alarms WHERE kind = ?1 AND source_key = ?2 AND "
+		                 "state <> 'resolved' ORDER BY id LIMIT 1",
+		                 "tt", k->name, r->source_key);
 		if (rc < 0)
 			return rc;
 		rc = store_next(q);
@@ -218,17 +225,19 @@ int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *ks, const stru
 			return pg_err_set(err, PG_EIO, "store: reading open alarms failed");
 	}
 	if (open) {
-		rc = store_exec(tx, err,
-				"UPDATE alarms SET count = count + 1, last_ms = max(last_ms, ?2), "
-				"reason = coalesce(?3, reason), source_state = 'alarm' WHERE id = ?1",
-				"iit", open, r->at_ms, r->reason);
-		json_t *d = json_pack("{sI ss?}", "event_id", (json_int_t)r->event_id, "reason",
-				      r->reason);
+		rc = store_exec(
+		    tx, err,
+		    "UPDATE alarms SET count = count + 1, last_ms = max(last_ms, ?2), "
+		    "reason = coalesce(?3, reason), source_state = 'alarm' WHERE id = ?1",
+		    "iit", open, r->at_ms, r->reason);
+		json_t *d =
+		    json_pack("{sI ss?}", "event_id", (json_int_t)r->event_id, "reason", r->reason);
 		if (rc == 0)
 			rc = alarm_history_tx(tx, open, r->at_ms, r->actor, "repeated", d, err);
 		json_decref(d);
 		if (rc == 0)
-			rc = alarm_publish_tx(tx, open, "repeated", r->actor, NULL, NULL, err);
+			rc = alarm_publish_tx(tx, open, "repeated", r->actor, NULL, NULL,
+			                      r->source_event, err);
 		if (rc == 0) {
 			*id = open;
 			*folded = 1;
@@ -240,32 +249,34 @@ int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *ks, const stru
 		return rc;
 	int prio = r->priority ? r->priority : alarm_priority_at(k, level);
 	int64_t next_esc = prio <= 2 && k->escalate_s > 0 ? r->at_ms + k->escalate_s * 1000LL : 0;
-	rc = store_exec(tx, err,
-			"INSERT INTO alarms(kind, label, priority, base_priority, level, source, "
-			"source_key, source_name, source_state, reason, zone_id, lat, lon, event_id, "
-			"raised_by, raised_ms, last_ms, escalate_s, next_escalation_ms) VALUES (?1, "
-			"?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, nullif(?11, 0), CASE WHEN ?19 THEN ?12 END, "
-			"CASE WHEN ?19 THEN ?13 END, nullif(?14, 0), ?15, ?16, ?16, ?17, nullif(?18, 0))",
-			"ttiiitttttidditiiii", k->name, k->label, (int64_t)prio, (int64_t)k->priority,
-			(int64_t)level, r->source, r->source_key, r->source_name,
-			strcmp(r->source, "manual") == 0 ? NULL : "alarm", r->reason, r->zone_id,
-			r->has_pos ? r->lat : 0.0, r->has_pos ? r->lon : 0.0, r->event_id, r->actor,
-			r->at_ms, (int64_t)k->escalate_s, next_esc, (int64_t)(r->has_pos != 0));
+	rc = store_exec(
+	    tx, err,
+	    "INSERT INTO alarms(kind, label, priority, base_priority, level, source, "
+	    "source_key, source_name, source_state, reason, zone_id, lat, lon, event_id, "
+	    "raised_by, raised_ms, last_ms, escalate_s, next_escalation_ms) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, nullif(?11, 0), CASE WHEN ?19 THEN ?12 END, "
+	    "CASE WHEN ?19 THEN ?13 END, nullif(?14, 0), ?15, ?16, ?16, ?17, nullif(?18, 0))",
+	    "ttiiitttttidditiiii", k->name, k->label, (int64_t)prio, (int64_t)k->priority,
+	    (int64_t)level, r->source, r->source_key, r->source_name,
+	    strcmp(r->source, "manual") == 0 ? NULL : "alarm", r->reason, r->zone_id,
+	    r->has_pos ? r->lat : 0.0, r->has_pos ? r->lon : 0.0, r->event_id, r->actor, r->at_ms,
+	    (int64_t)k->escalate_s, next_esc, (int64_t)(r->has_pos != 0));
 	if (rc < 0)
 		return rc;
 	int64_t aid = store_last_id(tx);
 	for (int i = 0; rc == 0 && i < k->nsteps; i++)
-		rc = store_exec(tx, err,
-				"INSERT INTO alarm_steps(alarm_id, n, text, required) VALUES (?1, ?2, "
-				"?3, ?4)",
-				"iiti", aid, (int64_t)(i + 1), k->steps[i].text,
-				(int64_t)k->steps[i].required);
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO alarm_steps(alarm_id, n, text, required) VALUES (?1, ?2, "
+		    "?3, ?4)",
+		    "iiti", aid, (int64_t)(i + 1), k->steps[i].text, (int64_t)k->steps[i].required);
 	json_t *d = json_pack("{sI ss? si si}", "event_id", (json_int_t)r->event_id, "reason",
-			      r->reason, "priority", prio, "level", level);
+	                      r->reason, "priority", prio, "level", level);
 	if (rc == 0)
 		rc = alarm_history_tx(tx, aid, r->at_ms, r->actor, "raised", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, aid, "raised", r->actor, "alarm.raise", d, err);
+		rc = alarm_publish_tx(tx, aid, "raised", r->actor, "alarm.raise", d,
+		                      r->source_event, err);
 	json_decref(d);
 	if (rc == 0) {
 		*id = aid;
@@ -295,38 +306,41 @@ static int state_of(struct store_tx *tx, int64_t id, int *state, struct pg_err *
 static int illegal(struct pg_err *err, int from, const char *what)
 {
 	if (from == ALARM_RESOLVED)
-		return pg_err_set(err, PG_ECONFLICT, "the alarm is resolved: it cannot be %s", what);
+		return pg_err_set(err, PG_ECONFLICT, "the alarm is resolved: it cannot be %s",
+		                  what);
 	if (from == ALARM_NEW)
 		return pg_err_set(err, PG_ECONFLICT,
-				  "the alarm is new: acknowledge it before it can be %s", what);
+		                  "the alarm is new: acknowledge it before it can be %s", what);
 	return pg_err_set(err, PG_ECONFLICT, "the alarm is %s: it cannot be %s",
-			  alarm_state_name(from), what);
+	                  alarm_state_name(from), what);
 }
 
 int alarm_ack_tx(struct store_tx *tx, int64_t id, const char *actor, int64_t now_ms,
-		 struct pg_err *err)
+                 struct pg_err *err)
 {
 	int st = 0;
 	int rc = state_of(tx, id, &st, err);
 	if (rc < 0)
 		return rc;
 	if (!alarm_transition_allowed(st, ALARM_ACKNOWLEDGED))
-		return pg_err_set(err, PG_ECONFLICT, "the alarm is %s: only a new alarm can be "
-						     "acknowledged",
-				  alarm_state_name(st));
+		return pg_err_set(err, PG_ECONFLICT,
+		                  "the alarm is %s: only a new alarm can be "
+		                  "acknowledged",
+		                  alarm_state_name(st));
 	rc = store_exec(tx, err,
-			"UPDATE alarms SET state = 'acknowledged', acknowledged_by = ?2, "
-			"acknowledged_ms = ?3, next_escalation_ms = NULL WHERE id = ?1",
-			"iti", id, actor, now_ms);
+	                "UPDATE alarms SET state = 'acknowledged', acknowledged_by = ?2, "
+	                "acknowledged_ms = ?3, next_escalation_ms = NULL WHERE id = ?1",
+	                "iti", id, actor, now_ms);
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "acknowledged", NULL, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "acknowledged", actor, "alarm.acknowledge", NULL, err);
+		rc = alarm_publish_tx(tx, id, "acknowledged", actor, "alarm.acknowledge", NULL,
+		                      NULL, err);
 	return rc;
 }
 
 int alarm_assign_tx(struct store_tx *tx, int64_t id, const char *user, const char *actor,
-		    int64_t now_ms, struct pg_err *err)
+                    int64_t now_ms, struct pg_err *err)
 {
 	int st = 0;
 	int rc = state_of(tx, id, &st, err);
@@ -336,7 +350,7 @@ int alarm_assign_tx(struct store_tx *tx, int64_t id, const char *user, const cha
 		return illegal(err, st, "assigned");
 	struct store_rows *q = NULL;
 	rc = store_query(tx, &q, err, "SELECT 1 FROM users WHERE username = ?1 AND NOT disabled",
-			 "t", user);
+	                 "t", user);
 	if (rc < 0)
 		return rc;
 	rc = store_next(q);
@@ -345,21 +359,22 @@ int alarm_assign_tx(struct store_tx *tx, int64_t id, const char *user, const cha
 		return pg_err_set(err, PG_EIO, "store: reading users failed");
 	if (rc == 0)
 		return pg_err_field(err, PG_EUNPROCESSABLE, "user", "no active user '%.64s'", user);
-	rc = store_exec(tx, err,
-			"UPDATE alarms SET state = 'in_progress', assigned_to = ?2, assigned_ms = ?3 "
-			"WHERE id = ?1",
-			"iti", id, user, now_ms);
+	rc = store_exec(
+	    tx, err,
+	    "UPDATE alarms SET state = 'in_progress', assigned_to = ?2, assigned_ms = ?3 "
+	    "WHERE id = ?1",
+	    "iti", id, user, now_ms);
 	json_t *d = json_pack("{ss}", "user", user);
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "assigned", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "assigned", actor, "alarm.assign", d, err);
+		rc = alarm_publish_tx(tx, id, "assigned", actor, "alarm.assign", d, NULL, err);
 	json_decref(d);
 	return rc;
 }
 
 int alarm_step_tx(struct store_tx *tx, int64_t id, int n, int done, const char *note,
-		  const char *actor, int64_t now_ms, struct pg_err *err)
+                  const char *actor, int64_t now_ms, struct pg_err *err)
 {
 	int st = 0;
 	int rc = state_of(tx, id, &st, err);
@@ -368,33 +383,33 @@ int alarm_step_tx(struct store_tx *tx, int64_t id, int n, int done, const char *
 	if (st != ALARM_ACKNOWLEDGED && st != ALARM_IN_PROGRESS)
 		return illegal(err, st, "worked on");
 	rc = store_exec(tx, err,
-			"UPDATE alarm_steps SET done = ?3, done_by = CASE WHEN ?3 THEN ?4 END, "
-			"done_ms = CASE WHEN ?3 THEN ?5 END, note = coalesce(?6, note) "
-			"WHERE alarm_id = ?1 AND n = ?2",
-			"iiitit", id, (int64_t)n, (int64_t)(done != 0), actor, now_ms, note);
+	                "UPDATE alarm_steps SET done = ?3, done_by = CASE WHEN ?3 THEN ?4 END, "
+	                "done_ms = CASE WHEN ?3 THEN ?5 END, note = coalesce(?6, note) "
+	                "WHERE alarm_id = ?1 AND n = ?2",
+	                "iiitit", id, (int64_t)n, (int64_t)(done != 0), actor, now_ms, note);
 	if (rc < 0)
 		return rc;
 	if (store_changes(tx) == 0)
-		return pg_err_field(err, PG_ENOTFOUND, "n", "alarm %lld has no step %d", (long long)id,
-				    n);
+		return pg_err_field(err, PG_ENOTFOUND, "n", "alarm %lld has no step %d",
+		                    (long long)id, n);
 	if (st == ALARM_ACKNOWLEDGED)
-		rc = store_exec(tx, err, "UPDATE alarms SET state = 'in_progress' WHERE id = ?1", "i",
-				id);
+		rc = store_exec(tx, err, "UPDATE alarms SET state = 'in_progress' WHERE id = ?1",
+		                "i", id);
 	json_t *d = json_pack("{si sb ss?}", "n", n, "done", done != 0, "note", note);
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "step", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "step", actor, "alarm.step", d, err);
+		rc = alarm_publish_tx(tx, id, "step", actor, "alarm.step", d, NULL, err);
 	json_decref(d);
 	return rc;
 }
 
 int alarm_resolve_tx(struct store_tx *tx, int64_t id, const char *outcome, const char *notes,
-		     const char *actor, int64_t now_ms, json_t **missing, struct pg_err *err)
+                     const char *actor, int64_t now_ms, json_t **missing, struct pg_err *err)
 {
 	if (!alarm_outcome_valid(outcome))
 		return pg_err_field(err, PG_EUNPROCESSABLE, "outcome",
-				    "outcome must be genuine, false_alarm, test or nuisance");
+		                    "outcome must be genuine, false_alarm, test or nuisance");
 	int st = 0;
 	int rc = state_of(tx, id, &st, err);
 	if (rc < 0)
@@ -402,10 +417,11 @@ int alarm_resolve_tx(struct store_tx *tx, int64_t id, const char *outcome, const
 	if (!alarm_transition_allowed(st, ALARM_RESOLVED))
 		return illegal(err, st, "resolved");
 	json_t *open = NULL;
-	rc = store_query_json(tx, &open, err,
-			      "SELECT n, text FROM alarm_steps WHERE alarm_id = ?1 AND required AND "
-			      "NOT done ORDER BY n",
-			      "i", id);
+	rc =
+	    store_query_json(tx, &open, err,
+	                     "SELECT n, text FROM alarm_steps WHERE alarm_id = ?1 AND required AND "
+	                     "NOT done ORDER BY n",
+	                     "i", id);
 	if (rc < 0)
 		return rc;
 	if (json_array_size(open) > 0) {
@@ -416,14 +432,14 @@ int alarm_resolve_tx(struct store_tx *tx, int64_t id, const char *outcome, const
 		json_array_foreach(open, i, s)
 		{
 			if (pg_buf_printf(&b, "%s%lld (%s)", i ? ", " : "",
-					  (long long)json_integer_value(json_object_get(s, "n")),
-					  json_string_value(json_object_get(s, "text"))) < 0) {
+			                  (long long)json_integer_value(json_object_get(s, "n")),
+			                  json_string_value(json_object_get(s, "text"))) < 0) {
 				pg_buf_puts(&b, ", ...");
 				break;
 			}
 		}
 		rc = pg_err_field(err, PG_ECONFLICT, "steps", "required steps not done: %s",
-				  b.p ? b.p : "");
+		                  b.p ? b.p : "");
 		pg_buf_release(&b);
 		if (missing)
 			*missing = open;
@@ -433,14 +449,14 @@ int alarm_resolve_tx(struct store_tx *tx, int64_t id, const char *outcome, const
 	}
 	json_decref(open);
 	rc = store_exec(tx, err,
-			"UPDATE alarms SET state = 'resolved', resolved_by = ?2, resolved_ms = ?3, "
-			"outcome = ?4, notes = ?5, next_escalation_ms = NULL WHERE id = ?1",
-			"ititt", id, actor, now_ms, outcome, notes);
+	                "UPDATE alarms SET state = 'resolved', resolved_by = ?2, resolved_ms = ?3, "
+	                "outcome = ?4, notes = ?5, next_escalation_ms = NULL WHERE id = ?1",
+	                "ititt", id, actor, now_ms, outcome, notes);
 	json_t *d = json_pack("{ss ss?}", "outcome", outcome, "notes", notes);
 	if (rc == 0)
 		rc = alarm_history_tx(tx, id, now_ms, actor, "resolved", d, err);
 	if (rc == 0)
-		rc = alarm_publish_tx(tx, id, "resolved", actor, "alarm.resolve", d, err);
+		rc = alarm_publish_tx(tx, id, "resolved", actor, "alarm.resolve", d, NULL, err);
 	json_decref(d);
 	return rc;
 }

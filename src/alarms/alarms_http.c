@@ -12,7 +12,7 @@
 /* ---- the queue: ordered by priority, then age; the cursor is "PRIORITY.ID" ---------------- */
 
 struct list_ctx {
-	int state;      /* -1 any, 4 = open (not resolved) */
+	int state;        /* -1 any, 4 = open (not resolved) */
 	int64_t priority; /* 0 any */
 	int limit;
 	int64_t after_p, after_id;
@@ -22,15 +22,18 @@ struct list_ctx {
 static int list_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct list_ctx *c = vctx;
+	/* one statement per state filter, so that the open queue reads its partial index */
+	const char *where = c->state == 4   ? "a.state <> 'resolved'"
+	                    : c->state >= 0 ? "a.state = ?1"
+	                                    : "?1 IS NOT NULL";
 	char sql[2600];
 	pg_snprintf(sql, sizeof(sql),
-		    "SELECT %s WHERE (?1 = -1 OR (?1 = 4 AND a.state <> 'resolved') OR a.state = ?2) "
-		    "AND (?3 = 0 OR a.priority = ?3) AND (a.priority > ?4 OR (a.priority = ?4 AND "
-		    "a.id > ?5)) ORDER BY a.priority, a.id LIMIT ?6",
-		    alarm_columns_sql);
-	return store_query_json(tx, &c->rows, err, sql, "itiiii", (int64_t)c->state,
-				c->state >= 0 && c->state < 4 ? alarm_state_name(c->state) : "",
-				c->priority, c->after_p, c->after_id, (int64_t)c->limit);
+	            "SELECT %s WHERE %s AND (?2 = 0 OR a.priority = ?2) AND (a.priority > ?3 OR "
+	            "(a.priority = ?3 AND a.id > ?4)) ORDER BY a.priority, a.id LIMIT ?5",
+	            alarm_columns_sql, where);
+	return store_query_json(tx, &c->rows, err, sql, "tiiii",
+	                        c->state >= 0 && c->state < 4 ? alarm_state_name(c->state) : "",
+	                        c->priority, c->after_p, c->after_id, (int64_t)c->limit);
 }
 
 static void api_list(struct http_req *req)
@@ -41,19 +44,21 @@ static void api_list(struct http_req *req)
 	if (st && *st) {
 		c.state = strcmp(st, "open") == 0 ? 4 : alarm_state_parse(st);
 		if (c.state < 0) {
-			http_problem(req, 400, "bad-field", "state",
-				     "state must be open, new, acknowledged, in_progress or resolved");
+			http_problem(
+			    req, 400, "bad-field", "state",
+			    "state must be open, new, acknowledged, in_progress or resolved");
 			return;
 		}
 	}
 	if (pr && *pr && pg_parse_i64(pr, 1, 5, &c.priority) < 0) {
 		http_problem(req, 400, "bad-field", "priority",
-			     "priority must be a whole number from 1 to 5");
+		             "priority must be a whole number from 1 to 5");
 		return;
 	}
 	int64_t l = 50;
 	if (ls && pg_parse_i64(ls, 1, 500, &l) < 0) {
-		http_problem(req, 400, "bad-field", "limit", "limit must be a whole number from 1 to 500");
+		http_problem(req, 400, "bad-field", "limit",
+		             "limit must be a whole number from 1 to 500");
 		return;
 	}
 	c.limit = (int)l;
@@ -64,7 +69,7 @@ static void api_list(struct http_req *req)
 		    pg_parse_i64(p, 0, 5, &c.after_p) < 0 ||
 		    pg_parse_i64(dot + 1, 0, INT64_MAX, &c.after_id) < 0) {
 			http_problem(req, 400, "bad-field", "after",
-				     "after must be the 'next' cursor of a previous page");
+			             "after must be the 'next' cursor of a previous page");
 			return;
 		}
 	}
@@ -78,9 +83,9 @@ static void api_list(struct http_req *req)
 	size_t n = json_array_size(c.rows);
 	if (n == (size_t)c.limit) {
 		json_t *last = json_array_get(c.rows, n - 1);
-		next = json_sprintf("%lld.%lld",
-				    (long long)json_integer_value(json_object_get(last, "priority")),
-				    (long long)json_integer_value(json_object_get(last, "id")));
+		next = json_sprintf(
+		    "%lld.%lld", (long long)json_integer_value(json_object_get(last, "priority")),
+		    (long long)json_integer_value(json_object_get(last, "id")));
 	}
 	http_json(req, 200, json_pack("{so so}", "items", c.rows, "next", next));
 }
@@ -156,14 +161,15 @@ static int change_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 		if (r.zone_id) {
 			struct store_rows *q = NULL;
 			if ((rc = store_query(tx, &q, err, "SELECT 1 FROM zones WHERE id = ?1", "i",
-					      r.zone_id)) < 0)
+			                      r.zone_id)) < 0)
 				return rc;
 			rc = store_next(q);
 			store_rows_free(q);
 			if (rc <= 0)
-				return rc < 0 ? pg_err_set(err, PG_EIO, "store: reading zones failed")
-					      : pg_err_field(err, PG_EUNPROCESSABLE, "zone_id",
-							     "no zone %lld", (long long)r.zone_id);
+				return rc < 0
+				           ? pg_err_set(err, PG_EIO, "store: reading zones failed")
+				           : pg_err_field(err, PG_EUNPROCESSABLE, "zone_id",
+				                          "no zone %lld", (long long)r.zone_id);
 		}
 		int folded;
 		if ((rc = alarm_raise_tx(tx, c->a->kinds, &r, &c->id, &folded, err)) < 0)
@@ -199,12 +205,13 @@ static void change_finish(struct http_req *req, int rc, const struct pg_err *err
 		http_problem(req, 409, "steps-required", "steps", "%s", err->msg);
 	} else if (rc == PG_ECONFLICT) {
 		http_problem(req, 409, "alarm-state", err ? err->field : NULL, "%s",
-			     err ? err->msg : "conflict");
+		             err ? err->msg : "conflict");
 	} else if (rc < 0) {
 		http_error(req, rc, err);
 	} else {
 		http_json(req, c->op == OP_RAISE ? 201 : 200, json_incref(c->out));
 		if (c->op == OP_RAISE) {
+			alarms_retime(c->a); /* its escalation is a new deadline */
 			char loc[64];
 			pg_snprintf(loc, sizeof(loc), "/api/v1/alarms/%lld", (long long)c->id);
 			http_header(req, "Location", loc);
@@ -228,28 +235,30 @@ static void start(struct http_req *req, enum op op)
 		int64_t n;
 		if (req->nparams < 2 || pg_parse_i64(req->params[1], 1, ALARM_MAX_STEPS, &n) < 0) {
 			http_problem(req, 404, "not-found", "n", "'%s' is not a step number",
-				     req->nparams > 1 ? req->params[1] : "");
+			             req->nparams > 1 ? req->params[1] : "");
 			goto fail;
 		}
 		c->n = (int)n;
 		c->done = json_is_true(json_object_get(req->body, "done"));
 	}
 	if (op == OP_RAISE) {
-		json_t *la = json_object_get(req->body, "lat"), *lo = json_object_get(req->body, "lon");
+		json_t *la = json_object_get(req->body, "lat"),
+		       *lo = json_object_get(req->body, "lon");
 		int64_t p = (int64_t)json_integer_value(json_object_get(req->body, "priority"));
 		if (json_object_get(req->body, "priority") && (p < 1 || p > 5)) {
 			http_problem(req, 400, "bad-field", "priority",
-				     "priority must be a whole number from 1 (highest) to 5");
+			             "priority must be a whole number from 1 (highest) to 5");
 			goto fail;
 		}
 		if ((la && (!json_is_number(la) || json_number_value(la) < -90 ||
-			    json_number_value(la) > 90)) ||
+		            json_number_value(la) > 90)) ||
 		    (lo && (!json_is_number(lo) || json_number_value(lo) < -180 ||
-			    json_number_value(lo) > 180)) ||
+		            json_number_value(lo) > 180)) ||
 		    (!la) != (!lo)) {
-			http_problem(req, 400, "bad-field", la && json_is_number(la) ? "lon" : "lat",
-				     "lat and lon go together: degrees, lat from -90 to 90 and lon "
-				     "from -180 to 180");
+			http_problem(req, 400, "bad-field",
+			             la && json_is_number(la) ? "lon" : "lat",
+			             "lat and lon go together: degrees, lat from -90 to 90 and lon "
+			             "from -180 to 180");
 			goto fail;
 		}
 		const char *reason = json_string_value(json_object_get(req->body, "reason"));
@@ -265,11 +274,26 @@ fail:
 	pg_free(c);
 }
 
-static void api_raise(struct http_req *req) { start(req, OP_RAISE); }
-static void api_ack(struct http_req *req) { start(req, OP_ACK); }
-static void api_assign(struct http_req *req) { start(req, OP_ASSIGN); }
-static void api_step(struct http_req *req) { start(req, OP_STEP); }
-static void api_resolve(struct http_req *req) { start(req, OP_RESOLVE); }
+static void api_raise(struct http_req *req)
+{
+	start(req, OP_RAISE);
+}
+static void api_ack(struct http_req *req)
+{
+	start(req, OP_ACK);
+}
+static void api_assign(struct http_req *req)
+{
+	start(req, OP_ASSIGN);
+}
+static void api_step(struct http_req *req)
+{
+	start(req, OP_STEP);
+}
+static void api_resolve(struct http_req *req)
+{
+	start(req, OP_RESOLVE);
+}
 
 /* ---- the table ---------------------------------------------------------------------------- */
 
@@ -310,21 +334,51 @@ static const struct http_route routes[] = {
     {"GET", "/api/v1/alarms/{id}", READ, api_get,
      "An alarm with its procedure steps, cameras and history", NULL, 200,
      "alarm with steps, history and cameras", NULL},
-    {"POST", "/api/v1/alarms/{id}/ack", ACT, api_ack, "Acknowledge a new alarm", NULL, 200,
-     "alarm", NULL},
+    {"POST", "/api/v1/alarms/{id}/ack", ACT, api_ack, "Acknowledge a new alarm", NULL, 200, "alarm",
+     NULL},
     {"POST", "/api/v1/alarms/{id}/assign", ACT, api_assign,
      "Assign an acknowledged alarm to a user (in_progress)", assign_body, 200, "alarm", NULL},
-    {"POST", "/api/v1/alarms/{id}/steps/{n}", ACT, api_step,
-     "Tick or untick procedure step n", step_body, 200, "alarm", NULL},
+    {"POST", "/api/v1/alarms/{id}/steps/{n}", ACT, api_step, "Tick or untick procedure step n",
+     step_body, 200, "alarm", NULL},
     {"POST", "/api/v1/alarms/{id}/resolve", ACT, api_resolve,
-     "Resolve with an outcome: 409 names the required steps not done", resolve_body, 200,
-     "alarm", NULL},
+     "Resolve with an outcome: 409 names the required steps not done", resolve_body, 200, "alarm",
+     NULL},
     {"GET", "/api/v1/alarm-kinds", READ, api_kinds,
      "Alarm kinds with priorities, escalation and procedures; the engine's rules", NULL, 200,
      "{kinds, rules}", NULL},
 };
 
+static void metrics(struct pg_buf *out, void *ctx)
+{
+	struct alarms *a = ctx;
+	pg_buf_printf(
+	    out,
+	    "# HELP portguard_alarm_events_evaluated_total Events of topics sensors, access, "
+	    "ais, training evaluated by the alarm engine.\n"
+	    "# TYPE portguard_alarm_events_evaluated_total counter\n"
+	    "portguard_alarm_events_evaluated_total %lld\n"
+	    "# HELP portguard_alarm_batches_total Evaluation transactions.\n"
+	    "# TYPE portguard_alarm_batches_total counter\n"
+	    "portguard_alarm_batches_total %lld\n"
+	    "# HELP portguard_alarm_errors_total Evaluation passes that failed (retried).\n"
+	    "# TYPE portguard_alarm_errors_total counter\n"
+	    "portguard_alarm_errors_total %lld\n"
+	    "# HELP portguard_alarm_cursor The last event id the alarm engine has read.\n"
+	    "# TYPE portguard_alarm_cursor gauge\n"
+	    "portguard_alarm_cursor %lld\n",
+	    (long long)__atomic_load_n(&a->m_evaluated, __ATOMIC_RELAXED),
+	    (long long)__atomic_load_n(&a->m_batches, __ATOMIC_RELAXED),
+	    (long long)__atomic_load_n(&a->m_errors, __ATOMIC_RELAXED),
+	    (long long)__atomic_load_n(&a->m_cursor, __ATOMIC_RELAXED));
+}
+
+void alarms_metrics_unregister(void)
+{
+	http_metrics_unregister(metrics);
+}
+
 int alarms_register_routes(struct alarms *a)
 {
-	return http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), a);
+	int rc = http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), a);
+	return rc < 0 ? rc : http_metrics_register(metrics, a);
 }

@@ -86,8 +86,7 @@ static const struct {
      "R:Check the vessel's identity|O:Inform the authority"},
     {"ais_speeding", "Vessel speeding", 4, 0, 0, "R:Hail the vessel on VHF"},
     /* training */
-    {"drill_overdue", "Security drill overdue", 5, 0, 0,
-     "R:Schedule the drill|O:Inform the PFSO"},
+    {"drill_overdue", "Security drill overdue", 5, 0, 0, "R:Schedule the drill|O:Inform the PFSO"},
     {"exercise_overdue", "Security exercise overdue", 5, 0, 0,
      "R:Schedule the exercise|O:Inform the PFSO"},
     /* operators */
@@ -149,6 +148,11 @@ int alarm_priority_at(const struct alarm_kind *k, int level)
 
 /* ---- the INI file ----------------------------------------------------------------------- */
 
+/* libinih reads a line in pieces of 200 bytes: longer lines are refused first. */
+#define MAX_LINE 198
+/* a step written back as "optional = TEXT" must fit a line */
+#define STEP_MAX (MAX_LINE - 11)
+
 struct parse {
 	struct alarm_kinds *ks;
 	struct pg_err *err;
@@ -192,11 +196,11 @@ static int section_enter(struct parse *p, const char *section)
 	}
 	if (strncmp(section, "kind ", 5) != 0)
 		return fail(p, "[%.60s]: not a section of this file (give [kind NAME] or [rules])",
-			    section);
+		            section);
 	const char *name = section + 5;
 	if (!name_valid(name))
 		return fail(p, "[%.60s]: a kind's name is 1 to %d of a-z, 0-9 and '_'", section,
-			    ALARM_KIND_LEN - 1);
+		            ALARM_KIND_LEN - 1);
 	p->kind = (struct alarm_kind *)alarm_kind_find(p->ks, name);
 	if (p->kind)
 		return 1;
@@ -211,12 +215,12 @@ static int section_enter(struct parse *p, const char *section)
 }
 
 static int int_value(struct parse *p, const char *key, const char *value, int64_t lo, int64_t hi,
-		     int *out)
+                     int *out)
 {
 	int64_t v;
 	if (pg_parse_i64(value, lo, hi, &v) < 0)
-		return fail(p, "[%s]: %s: '%.40s' is not a whole number from %lld to %lld", p->section,
-			    key, value, (long long)lo, (long long)hi);
+		return fail(p, "[%s]: %s: '%.40s' is not a whole number from %lld to %lld",
+		            p->section, key, value, (long long)lo, (long long)hi);
 	*out = (int)v;
 	return 1;
 }
@@ -235,9 +239,9 @@ static int rules_key(struct parse *p, const char *key, const char *value)
 	if (strcmp(key, "escalation_steps") == 0)
 		return int_value(p, key, value, 1, 10, &r->escalation_steps);
 	return fail(p,
-		    "[rules]: unknown key '%.40s' (forced_door_grant_s, door_held_open_s, denials, "
-		    "denials_window_s, escalation_steps)",
-		    key);
+	            "[rules]: unknown key '%.40s' (forced_door_grant_s, door_held_open_s, denials, "
+	            "denials_window_s, escalation_steps)",
+	            key);
 }
 
 static int kind_key(struct parse *p, const char *key, const char *value)
@@ -246,7 +250,7 @@ static int kind_key(struct parse *p, const char *key, const char *value)
 	if (strcmp(key, "label") == 0) {
 		if (!*value || strlen(value) >= sizeof(k->label))
 			return fail(p, "[%s]: label: give 1 to %zu characters", p->section,
-				    sizeof(k->label) - 1);
+			            sizeof(k->label) - 1);
 		pg_strlcpy(k->label, value, sizeof(k->label));
 		return 1;
 	}
@@ -268,18 +272,17 @@ static int kind_key(struct parse *p, const char *key, const char *value)
 		}
 		if (k->nsteps >= ALARM_MAX_STEPS)
 			return fail(p, "[%s]: more than %d steps", p->section, ALARM_MAX_STEPS);
-		if (!*value || strlen(value) >= ALARM_STEP_LEN)
-			return fail(p, "[%s]: a step is 1 to %d characters", p->section,
-				    ALARM_STEP_LEN - 1);
+		if (!*value || strlen(value) > STEP_MAX)
+			return fail(p, "[%s]: a step is 1 to %d characters", p->section, STEP_MAX);
 		struct alarm_step_def *d = &k->steps[k->nsteps++];
 		pg_strlcpy(d->text, value, sizeof(d->text));
 		d->required = key[0] == 'r';
 		return 1;
 	}
 	return fail(p,
-		    "[%s]: unknown key '%.40s' (label, priority, intrusion, escalate_s, required, "
-		    "optional)",
-		    p->section, key);
+	            "[%s]: unknown key '%.40s' (label, priority, intrusion, escalate_s, required, "
+	            "optional)",
+	            p->section, key);
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
@@ -296,9 +299,6 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	return p->kind ? kind_key(p, key, value) : rules_key(p, key, value);
 }
 
-/* libinih reads a line in pieces of 200 bytes: longer lines are refused first. */
-#define MAX_LINE 198
-
 int alarm_kinds_parse(const char *text, struct alarm_kinds **out, struct pg_err *err)
 {
 	int line = 1;
@@ -308,8 +308,8 @@ int alarm_kinds_parse(const char *text, struct alarm_kinds **out, struct pg_err 
 			line++;
 			len = 0;
 		} else if (++len > MAX_LINE) {
-			return pg_err_set(err, PG_EINVAL, "line %d: longer than %d characters", line,
-					  MAX_LINE);
+			return pg_err_set(err, PG_EINVAL, "line %d: longer than %d characters",
+			                  line, MAX_LINE);
 		}
 	}
 	struct pg_err e = {0};
@@ -318,21 +318,24 @@ int alarm_kinds_parse(const char *text, struct alarm_kinds **out, struct pg_err 
 	if (p.failed)
 		rc = pg_err_set(err, PG_EINVAL, "line %d: %s", rc, e.msg);
 	else if (rc != 0)
-		rc = pg_err_set(err, PG_EINVAL, "line %d: not a 'key = value' line or [section]", rc);
+		rc = pg_err_set(err, PG_EINVAL, "line %d: not a 'key = value' line or [section]",
+		                rc);
 	for (int i = 0; rc == 0 && i < p.ks->n; i++) {
 		const struct alarm_kind *k = &p.ks->kinds[i];
 		int required = 0;
 		for (int j = 0; j < k->nsteps; j++)
 			required += k->steps[j].required;
 		if (k->nsteps == 0)
-			rc = pg_err_set(err, PG_EINVAL, "[kind %s]: no procedure: give at least one "
-							"'required = ' step",
-					k->name);
-		else if (!required)
 			rc = pg_err_set(err, PG_EINVAL,
-					"[kind %s]: no required step: an alarm must not be resolvable "
-					"without one",
-					k->name);
+			                "[kind %s]: no procedure: give at least one "
+			                "'required = ' step",
+			                k->name);
+		else if (!required)
+			rc = pg_err_set(
+			    err, PG_EINVAL,
+			    "[kind %s]: no required step: an alarm must not be resolvable "
+			    "without one",
+			    k->name);
 	}
 	if (rc == 0 && !alarm_kind_find(p.ks, "manual"))
 		rc = pg_err_set(err, PG_EINVAL, "the kind 'manual' is missing");
@@ -357,6 +360,37 @@ int alarm_kinds_load(const char *path, struct alarm_kinds **out, struct pg_err *
 	return rc;
 }
 
+int alarm_kinds_ini(const struct alarm_kinds *ks, struct pg_buf *out)
+{
+	const struct alarm_rules *r = &ks->rules;
+	int rc = pg_buf_printf(
+	    out,
+	    "[rules]\n"
+	    "; a door that opens with no access granted at its reader this many seconds before: "
+	    "door_forced\nforced_door_grant_s = %d\n"
+	    "; a door still open this many seconds after it opened: door_held_open\n"
+	    "door_held_open_s = %d\n"
+	    "; this many denials at one reader within denials_window_s: access_denied_repeated\n"
+	    "denials = %d\ndenials_window_s = %d\n"
+	    "; how often an unacknowledged alarm of priority 1 or 2 escalates at most\n"
+	    "escalation_steps = %d\n",
+	    r->forced_door_grant_s, r->door_held_open_s, r->denials, r->denials_window_s,
+	    r->escalation_steps);
+	for (int i = 0; rc == 0 && i < ks->n; i++) {
+		const struct alarm_kind *k = &ks->kinds[i];
+		rc = pg_buf_printf(out,
+		                   "\n[kind %s]\nlabel = %s\npriority = %d\nintrusion = %s\n"
+		                   "escalate_s = %d\n",
+		                   k->name, k->label, k->priority, k->intrusion ? "yes" : "no",
+		                   k->escalate_s);
+		for (int j = 0; rc == 0 && j < k->nsteps; j++)
+			rc = pg_buf_printf(out, "%s = %s\n",
+			                   k->steps[j].required ? "required" : "optional",
+			                   k->steps[j].text);
+	}
+	return rc;
+}
+
 json_t *alarm_kinds_json(const struct alarm_kinds *ks)
 {
 	json_t *kinds = json_array();
@@ -365,16 +399,16 @@ json_t *alarm_kinds_json(const struct alarm_kinds *ks)
 		json_t *steps = json_array();
 		for (int j = 0; j < k->nsteps; j++)
 			json_array_append_new(steps, json_pack("{si ss sb}", "n", j + 1, "text",
-							       k->steps[j].text, "required",
-							       k->steps[j].required));
+			                                       k->steps[j].text, "required",
+			                                       k->steps[j].required));
 		json_array_append_new(kinds, json_pack("{ss ss si sb si so}", "kind", k->name,
-						       "label", k->label, "priority", k->priority,
-						       "intrusion", k->intrusion, "escalate_s",
-						       k->escalate_s, "steps", steps));
+		                                       "label", k->label, "priority", k->priority,
+		                                       "intrusion", k->intrusion, "escalate_s",
+		                                       k->escalate_s, "steps", steps));
 	}
 	const struct alarm_rules *r = &ks->rules;
 	return json_pack("{so s{si si si si si}}", "kinds", kinds, "rules", "forced_door_grant_s",
-			 r->forced_door_grant_s, "door_held_open_s", r->door_held_open_s, "denials",
-			 r->denials, "denials_window_s", r->denials_window_s, "escalation_steps",
-			 r->escalation_steps);
+	                 r->forced_door_grant_s, "door_held_open_s", r->door_held_open_s, "denials",
+	                 r->denials, "denials_window_s", r->denials_window_s, "escalation_steps",
+	                 r->escalation_steps);
 }

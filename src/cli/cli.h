@@ -43,5 +43,6 @@ int cmd_import_people(const struct cli_command *cmd, const struct cli_args *args
 int cmd_import_manifest(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_container_check(const struct cli_command *cmd, const struct cli_args *args);
 int cmd_ais_decode(const struct cli_command *cmd, const struct cli_args *args);
+int cmd_alarm_kinds(const struct cli_command *cmd, const struct cli_args *args);
 
 #endif

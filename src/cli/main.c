@@ -56,6 +56,10 @@ static const struct cli_command commands[] = {
 	 {{"--raw", NULL, "unscaled integers, as gpsdecode -u -j"},
 	  {"--stats", NULL, "print the sentence, message and drop counts (by reason) on stderr"}},
 	 cmd_ais_decode},
+	{"alarm kinds", NULL, "Print the alarm kinds and rules in effect as INI (etc/alarms.ini); "
+			      "exit 1 naming the line of a bad --file",
+	 {{"--file", "FILE", "alarm kinds file over the built-in table (as [alarms] kinds)"}},
+	 cmd_alarm_kinds},
 };
 #define N_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 

@@ -10,8 +10,8 @@
 
 /* ---- counters ------------------------------------------------------------------------ */
 
-void sensors_count(struct sensors *m, enum sensor_source src, enum sensor_result r,
-		   const char *ref, const char *msg)
+void sensors_count(struct sensors *m, enum sensor_source src, enum sensor_result r, const char *ref,
+                   const char *msg)
 {
 	if (src >= SOURCE_N || r >= SR_N_RESULTS)
 		return;
@@ -32,12 +32,19 @@ void sensors_count(struct sensors *m, enum sensor_source src, enum sensor_result
 	}
 	pthread_mutex_unlock(&m->lock);
 	if (log) {
-		char ref_safe[72];
+		/* device text: valid UTF-8 and no control characters (one log line each) */
+		char ref_safe[72], msg_safe[300];
 		pg_strlcpy(ref_safe, ref ? ref : "?", sizeof(ref_safe));
+		pg_strlcpy(msg_safe, msg ? msg : "", sizeof(msg_safe));
+		for (char *p = ref_safe; *p; p++)
+			*p = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
+		for (char *p = msg_safe; *p; p++)
+			*p = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
 		pg_utf8_sanitize(ref_safe);
+		pg_utf8_sanitize(msg_safe);
 		pg_warn("sensors: %s message for '%s' refused (%s): %s%s", sensors_source_name(src),
-			ref_safe, sensors_result_name(r), msg ? msg : "",
-			more ? " (and more refusals not logged)" : "");
+		        ref_safe, sensors_result_name(r), msg_safe,
+		        more ? " (and more refusals not logged)" : "");
 	}
 }
 
@@ -45,15 +52,17 @@ void sensors_metrics(struct pg_buf *out, void *vm)
 {
 	struct sensors *m = vm;
 	pg_buf_puts(out, "# HELP portguard_sensor_messages_total Sensor messages by source and "
-			 "result (accepted, heartbeat, or the reason for a refusal).\n"
-			 "# TYPE portguard_sensor_messages_total counter\n");
+	                 "result (accepted, heartbeat, or the reason for a refusal).\n"
+	                 "# TYPE portguard_sensor_messages_total counter\n");
 	for (int s = 0; s < SOURCE_N; s++)
 		for (int r = 0; r < SR_N_RESULTS; r++)
-			pg_buf_printf(out, "portguard_sensor_messages_total{source=\"%s\",result=\"%s\"} %llu\n",
-				      sensors_source_name((enum sensor_source)s),
-				      sensors_result_name((enum sensor_result)r),
-				      (unsigned long long)__atomic_load_n(&m->counts[s][r],
-									  __ATOMIC_RELAXED));
+			pg_buf_printf(
+			    out,
+			    "portguard_sensor_messages_total{source=\"%s\",result=\"%s\"} %llu\n",
+			    sensors_source_name((enum sensor_source)s),
+			    sensors_result_name((enum sensor_result)r),
+			    (unsigned long long)__atomic_load_n(&m->counts[s][r],
+			                                        __ATOMIC_RELAXED));
 	sensors_mqtt_metrics(m, out);
 }
 
@@ -70,11 +79,12 @@ static int due_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct sup_ctx *c = vctx;
 	struct store_rows *r = NULL;
-	int rc = store_query(tx, &r, err,
-			     "SELECT 1 FROM sensors WHERE heartbeat_s IS NOT NULL AND offline = 0 AND "
-			     "?1 - max(coalesce(last_seen_ms, created_ms), created_ms, ?2) > "
-			     "2000 * heartbeat_s LIMIT 1",
-			     "ii", c->now, c->started);
+	int rc =
+	    store_query(tx, &r, err,
+	                "SELECT 1 FROM sensors WHERE heartbeat_s IS NOT NULL AND offline = 0 AND "
+	                "?1 - max(coalesce(last_seen_ms, created_ms), created_ms, ?2) > "
+	                "2000 * heartbeat_s LIMIT 1",
+	                "ii", c->now, c->started);
 	if (rc == 0) {
 		rc = store_next(r);
 		c->due = rc == 1;
@@ -85,17 +95,18 @@ static int due_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 }
 
 int sensors_supervise_tx(struct store_tx *tx, int64_t now_ms, int64_t started_ms, int *n,
-			 struct pg_err *err)
+                         struct pg_err *err)
 {
 	struct store_rows *r = NULL;
 	int count = 0;
 	/* the columns of sensors_lookup, then created_ms */
-	int rc = store_query(tx, &r, err,
-			     "SELECT id, name, kind, zone_id, reader_id, lat, lon, unit, threshold_high, "
-			     "threshold_low, token_id, state, offline, offline_since_ms, last_seen_ms, "
-			     "heartbeat_s, created_ms FROM sensors WHERE heartbeat_s IS NOT NULL AND "
-			     "offline = 0 ORDER BY id",
-			     "");
+	int rc = store_query(
+	    tx, &r, err,
+	    "SELECT id, name, kind, zone_id, reader_id, lat, lon, unit, threshold_high, "
+	    "threshold_low, token_id, state, offline, offline_since_ms, last_seen_ms, "
+	    "heartbeat_s, created_ms FROM sensors WHERE heartbeat_s IS NOT NULL AND "
+	    "offline = 0 ORDER BY id",
+	    "");
 	if (rc < 0)
 		return rc;
 	while ((rc = store_next(r)) == 1) {
@@ -113,14 +124,15 @@ int sensors_supervise_tx(struct store_tx *tx, int64_t now_ms, int64_t started_ms
 		}
 		json_object_set_new(ev, "interval_s", json_integer(hb));
 		pg_snprintf(reason, sizeof(reason), "no %s for %lld s (expected every %lld s)",
-			    last ? "heartbeat" : "message since it was registered or the daemon started",
-			    (long long)(silent / 1000), (long long)hb);
+		            last ? "heartbeat"
+		                 : "message since it was registered or the daemon started",
+		            (long long)(silent / 1000), (long long)hb);
 		json_object_set_new(ev, "reason", json_string(reason));
 		pg_time_format(now_ms, at);
 		json_object_set_new(ev, "at", json_string(at));
-		rc = store_exec(tx, err,
-				"UPDATE sensors SET offline = 1, offline_since_ms = ?2 WHERE id = ?1",
-				"ii", store_int(r, 0), now_ms);
+		rc = store_exec(
+		    tx, err, "UPDATE sensors SET offline = 1, offline_since_ms = ?2 WHERE id = ?1",
+		    "ii", store_int(r, 0), now_ms);
 		int64_t id = rc < 0 ? rc : store_event(tx, "sensors", ev, err);
 		json_decref(ev);
 		if (id < 0) {
@@ -166,7 +178,8 @@ static void *supervisor_main(void *arg)
 			if (store_write(m->store, supervise_write, &c, &err) < 0)
 				pg_error("sensors: supervision failed: %s", err.msg);
 			else if (c.n)
-				pg_info("sensors: %d sensor%s went offline", c.n, c.n == 1 ? "" : "s");
+				pg_info("sensors: %d sensor%s went offline", c.n,
+				        c.n == 1 ? "" : "s");
 		}
 		pthread_mutex_lock(&m->lock);
 	}
@@ -193,35 +206,49 @@ static int ingest_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 static const char *result_slug(enum sensor_result r)
 {
 	switch (r) {
-	case SR_MALFORMED: return "malformed-message";
-	case SR_TOO_LARGE: return "body-too-large";
-	case SR_UNKNOWN_STATE: return "unknown-state";
-	case SR_NO_STATE: return "no-state";
-	case SR_BAD_VALUE: return "bad-value";
-	case SR_BAD_TIME: return "bad-time";
-	case SR_UNKNOWN_SENSOR: return "unknown-sensor";
-	case SR_NOT_ALLOWED: return "forbidden";
-	default: return "internal";
+	case SR_MALFORMED:
+		return "malformed-message";
+	case SR_TOO_LARGE:
+		return "body-too-large";
+	case SR_UNKNOWN_STATE:
+		return "unknown-state";
+	case SR_NO_STATE:
+		return "no-state";
+	case SR_BAD_VALUE:
+		return "bad-value";
+	case SR_BAD_TIME:
+		return "bad-time";
+	case SR_UNKNOWN_SENSOR:
+		return "unknown-sensor";
+	case SR_NOT_ALLOWED:
+		return "forbidden";
+	default:
+		return "internal";
 	}
 }
 
 static int result_status(enum sensor_result r)
 {
 	switch (r) {
-	case SR_TOO_LARGE: return 413;
-	case SR_UNKNOWN_SENSOR: return 404;
-	case SR_NOT_ALLOWED: return 403;
-	case SR_STORE_ERROR: return 500;
-	default: return 400;
+	case SR_TOO_LARGE:
+		return 413;
+	case SR_UNKNOWN_SENSOR:
+		return 404;
+	case SR_NOT_ALLOWED:
+		return 403;
+	case SR_STORE_ERROR:
+		return 500;
+	default:
+		return 400;
 	}
 }
 
 static void refuse(struct http_req *req, struct sensors *m, const char *ref, enum sensor_result r,
-		   const struct pg_err *err)
+                   const struct pg_err *err)
 {
 	sensors_count(m, SOURCE_HTTP, r, ref, err->msg);
 	http_problem(req, result_status(r), result_slug(r), err->field[0] ? err->field : NULL, "%s",
-		     err->msg);
+	             err->msg);
 }
 
 static void ingest_finish(struct http_req *req, int rc, const struct pg_err *err, void *vctx)
@@ -235,7 +262,7 @@ static void ingest_finish(struct http_req *req, int rc, const struct pg_err *err
 			http_json(req, 204, NULL);
 		} else {
 			json_t *body = json_pack("{sI sO}", "event_id", (json_int_t)c->event_id,
-						 "event", c->event);
+			                         "event", c->event);
 			http_json(req, 201, body);
 		}
 	}
@@ -263,9 +290,9 @@ static void ingest(struct http_req *req, int heartbeat)
 	}
 	const char *body = req->body_buf.p ? req->body_buf.p : "";
 	int rc = heartbeat ? sensors_heartbeat_parse(body, req->body_buf.len, c->in.received_ms,
-						     &c->in.msg.at_ms, &c->why, &err)
-			   : sensors_msg_parse(body, req->body_buf.len, c->in.received_ms, &c->in.msg,
-					       &c->why, &err);
+	                                             &c->in.msg.at_ms, &c->why, &err)
+	                   : sensors_msg_parse(body, req->body_buf.len, c->in.received_ms,
+	                                       &c->in.msg, &c->why, &err);
 	if (rc < 0) {
 		refuse(req, m, ref, c->why, &err);
 		pg_free(c);
@@ -274,23 +301,29 @@ static void ingest(struct http_req *req, int heartbeat)
 	http_write_async(req, ingest_fn, c, ingest_finish);
 }
 
-static void api_event(struct http_req *req) { ingest(req, 0); }
-static void api_heartbeat(struct http_req *req) { ingest(req, 1); }
+static void api_event(struct http_req *req)
+{
+	ingest(req, 0);
+}
+static void api_heartbeat(struct http_req *req)
+{
+	ingest(req, 1);
+}
 
 static const struct http_route routes[] = {
-	{"POST", "/api/v1/sensors/{id}/events", SENSORS_POST, api_event,
-	 "A sensor message {state, value?, at?} for the sensor with this id or name; 201 once the "
-	 "event is committed. A device token bound to another sensor is refused",
-	 NULL, 201, "{event_id, event}", NULL, .raw_types = "application/json"},
-	{"POST", "/api/v1/sensors/{id}/heartbeat", SENSORS_POST, api_heartbeat,
-	 "A heartbeat (no body, or {}) for the sensor with this id or name; 204 once committed", NULL,
-	 204, NULL, NULL},
+    {"POST", "/api/v1/sensors/{id}/events", SENSORS_POST, api_event,
+     "A sensor message {state, value?, at?} for the sensor with this id or name; 201 once the "
+     "event is committed. A device token bound to another sensor is refused",
+     NULL, 201, "{event_id, event}", NULL, .raw_types = "application/json"},
+    {"POST", "/api/v1/sensors/{id}/heartbeat", SENSORS_POST, api_heartbeat,
+     "A heartbeat (no body, or {}) for the sensor with this id or name; 204 once committed", NULL,
+     204, NULL, NULL},
 };
 
 /* ---- the module ------------------------------------------------------------------------------ */
 
 int sensors_open(struct store *s, const struct pg_config *cfg, struct sensors **out,
-		 struct pg_err *err)
+                 struct pg_err *err)
 {
 	struct sensors *m = pg_calloc(1, sizeof(*m));
 	m->store = s;
@@ -320,7 +353,8 @@ fail:
 int sensors_register_routes(struct sensors *m)
 {
 	int rc = sensors_registry_register_routes(m);
-	return rc < 0 ? rc : http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), m);
+	return rc < 0 ? rc
+	              : http_routes_register(routes, (int)(sizeof(routes) / sizeof(routes[0])), m);
 }
 
 void sensors_stop_ingest(struct sensors *m)

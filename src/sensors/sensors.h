@@ -60,36 +60,36 @@ enum sensor_result {
 	SR_BAD_VALUE,     /* value not a finite number in range */
 	SR_BAD_TIME,      /* at is not RFC 3339, or too far in the future or past */
 	SR_UNKNOWN_SENSOR,
-	SR_NOT_ALLOWED,   /* the device token is bound to another sensor */
-	SR_STORE_ERROR,   /* the commit failed */
+	SR_NOT_ALLOWED, /* the device token is bound to another sensor */
+	SR_STORE_ERROR, /* the commit failed */
 	SR_N_RESULTS
 };
 const char *sensors_result_name(enum sensor_result r);
 
-#define SENSORS_MSG_MAX 4096
-#define SENSORS_AT_FUTURE_MS (5 * 60 * 1000LL)          /* device clocks may run ahead this much */
-#define SENSORS_AT_PAST_MS (7 * 24 * 3600 * 1000LL)     /* queued while down for up to a week */
+#define SENSORS_MSG_MAX      4096
+#define SENSORS_AT_FUTURE_MS (5 * 60 * 1000LL)        /* device clocks may run ahead this much */
+#define SENSORS_AT_PAST_MS   (7 * 24 * 3600 * 1000LL) /* queued while down for up to a week */
 
 /* A parsed message. */
 struct sensor_msg {
-	int state;      /* enum sensor_state, or -1 when none was given */
+	int state; /* enum sensor_state, or -1 when none was given */
 	int has_value;
 	double value;
-	int64_t at_ms;  /* device time, or 0 when none was given */
+	int64_t at_ms; /* device time, or 0 when none was given */
 };
 
 /* Parses an event message of len bytes (not NUL-terminated). On failure *why and err say
  * what was wrong; nothing else is written. */
 int sensors_msg_parse(const char *data, size_t len, int64_t now_ms, struct sensor_msg *out,
-		      enum sensor_result *why, struct pg_err *err);
+                      enum sensor_result *why, struct pg_err *err);
 /* A heartbeat is empty, or a JSON object whose only field may be "at". */
 int sensors_heartbeat_parse(const char *data, size_t len, int64_t now_ms, int64_t *at_ms,
-			    enum sensor_result *why, struct pg_err *err);
+                            enum sensor_result *why, struct pg_err *err);
 
 /* What decides a message's state: the sensor's kind, unit and thresholds. */
 struct sensor_conf {
 	const char *kind;
-	const char *unit;  /* NULL: the kind's default */
+	const char *unit; /* NULL: the kind's default */
 	int has_high, has_low;
 	double high, low;
 };
@@ -98,7 +98,7 @@ struct sensor_conf {
  * 1.80 m above the threshold 1.50 m") or "" when there are none. SR_NO_STATE when the
  * message has no state and nothing to decide one from. */
 int sensors_decide(const struct sensor_conf *c, const struct sensor_msg *m, int *state,
-		   char *reason, size_t n, enum sensor_result *why, struct pg_err *err);
+                   char *reason, size_t n, enum sensor_result *why, struct pg_err *err);
 
 /* Supervision: is a sensor with heartbeat interval heartbeat_s overdue at now? It is
  * when it has been silent for more than twice the interval since the latest of its last
@@ -106,7 +106,7 @@ int sensors_decide(const struct sensor_conf *c, const struct sensor_msg *m, int 
  * grace). *silent_ms gets how long it has been silent (since last_seen, or since the
  * later of creation and start when it was never seen). */
 int sensors_overdue(int64_t now_ms, int64_t last_seen_ms, int64_t created_ms, int64_t started_ms,
-		    int64_t heartbeat_s, int64_t *silent_ms);
+                    int64_t heartbeat_s, int64_t *silent_ms);
 
 /* A sensor's name: 1-64 of [A-Za-z0-9._-], not all digits (it is an MQTT topic level
  * and must not look like an id). */
@@ -120,11 +120,11 @@ const char *sensors_source_name(enum sensor_source s);
 /* One message on its way into the store. */
 struct sensor_in {
 	enum sensor_source source;
-	int heartbeat;          /* 1: a heartbeat (msg.at_ms only) */
-	char ref[72];           /* the sensor: its name, or its id in decimal */
+	int heartbeat; /* 1: a heartbeat (msg.at_ms only) */
+	char ref[72];  /* the sensor: its name, or its id in decimal */
 	struct sensor_msg msg;
 	int64_t received_ms;
-	int64_t token_id;       /* HTTP: the device token posting, 0 for a user */
+	int64_t token_id; /* HTTP: the device token posting, 0 for a user */
 };
 
 /* Applies one parsed message in tx: checks the sensor (SR_UNKNOWN_SENSOR, SR_NOT_ALLOWED),
@@ -132,14 +132,14 @@ struct sensor_in {
  * after an outage). *event_id gets the event's id (0 for a plain heartbeat). On a refusal
  * nothing is written and *why says why. */
 int sensors_ingest_tx(struct store_tx *tx, const struct sensor_in *in, int64_t *event_id,
-		      json_t **event, enum sensor_result *why, struct pg_err *err);
+                      json_t **event, enum sensor_result *why, struct pg_err *err);
 
 /* ---- supervision (sensors_supervise.c) ------------------------------------------------- */
 
 /* Marks every overdue supervised sensor offline with one "offline" event each (those
  * offline already are left alone). *n gets how many went offline. */
 int sensors_supervise_tx(struct store_tx *tx, int64_t now_ms, int64_t started_ms, int *n,
-			 struct pg_err *err);
+                         struct pg_err *err);
 
 /* ---- the daemon's module --------------------------------------------------------------- */
 
@@ -148,7 +148,7 @@ struct sensors;
 /* Starts the supervisor and, if cfg->mqtt_enabled, the MQTT client (which connects in
  * the background and keeps reconnecting with back-off). */
 int sensors_open(struct store *s, const struct pg_config *cfg, struct sensors **out,
-		 struct pg_err *err);
+                 struct pg_err *err);
 /* Registers the registry and ingestion routes (before http_start). */
 int sensors_register_routes(struct sensors *m);
 /* Stops taking MQTT messages: disconnects from the broker (the persistent session keeps
@@ -157,8 +157,8 @@ void sensors_stop_ingest(struct sensors *m);
 /* Stops everything (after http_stop) and frees. Accepts NULL. */
 void sensors_close(struct sensors *m);
 /* Counts a message by source and result (and logs refusals, rate-limited). */
-void sensors_count(struct sensors *m, enum sensor_source src, enum sensor_result r,
-		   const char *ref, const char *msg);
+void sensors_count(struct sensors *m, enum sensor_source src, enum sensor_result r, const char *ref,
+                   const char *msg);
 /* Appends Prometheus text: portguard_sensor_messages_total{source,result} and the
  * MQTT connection state. */
 void sensors_metrics(struct pg_buf *out, void *m);

@@ -61,13 +61,14 @@ static void sleep_ms(int ms)
 }
 
 int sensors_broker_start(const char *dir, int port, const char *bin, struct sensors_broker **out,
-			 struct pg_err *err)
+                         struct pg_err *err)
 {
 	char sub[600], conf[700], log[700];
 	if (!bin || !*bin)
 		bin = "/usr/sbin/mosquitto";
 	if (access(bin, X_OK) != 0)
-		return pg_err_set(err, PG_EIO, "no mosquitto at %s (Debian package mosquitto)", bin);
+		return pg_err_set(err, PG_EIO, "no mosquitto at %s (Debian package mosquitto)",
+		                  bin);
 	if (port <= 0 && (port = free_port()) <= 0)
 		return pg_err_set(err, PG_EIO, "no free port for mosquitto");
 	pg_snprintf(sub, sizeof(sub), "%s/mosquitto", dir);
@@ -82,10 +83,10 @@ int sensors_broker_start(const char *dir, int port, const char *bin, struct sens
 	/* in memory only: the demo is throwaway. No queue limit, so that a restart of the
 	 * subscriber loses nothing the broker took. */
 	fprintf(f,
-		"# written by portguard demo\nlistener %d 127.0.0.1\nallow_anonymous true\n"
-		"persistence false\nmax_queued_messages 0\nmax_inflight_messages 1000\n"
-		"log_dest file %s\nuser %s\n",
-		port, log, pw ? pw->pw_name : "mosquitto");
+	        "# written by portguard demo\nlistener %d 127.0.0.1\nallow_anonymous true\n"
+	        "persistence false\nmax_queued_messages 0\nmax_inflight_messages 1000\n"
+	        "log_dest file %s\nuser %s\n",
+	        port, log, pw ? pw->pw_name : "mosquitto");
 	fclose(f);
 	char *argv[] = {(char *)bin, "-c", conf, NULL};
 	posix_spawn_file_actions_t fa;
@@ -157,36 +158,49 @@ static const struct demo_sensor {
 	const char *unit;
 	double high, low; /* 0 and 0: none */
 } demo_sensors[] = {
-	{"fence-north-1", "fence_intrusion", 3, 0, 51.9512, 4.0421, "container yard, north fence, post 14", 30, NULL, 0, 0},
-	{"fence-north-2", "fence_intrusion", 3, 0, 51.9515, 4.0468, "container yard, north fence, post 22", 30, NULL, 0, 0},
-	{"fence-quay-1", "fence_intrusion", 4, 0, 51.9478, 4.0502, "quay 1, landside fence", 30, NULL, 0, 0},
-	{"pir-dg-1", "pir", 5, 0, 51.9497, 4.0441, "dangerous goods area, east corner", 30, NULL, 0, 0},
-	{"door-dg", "door_contact", 5, 6, 51.9499, 4.0436, "DG area door", 30, NULL, 0, 0},
-	{"door-terminal", "door_contact", 6, 7, 51.9531, 4.0388, "terminal building entrance", 30, NULL, 0, 0},
-	{"door-control-room", "door_contact", 7, 8, 51.9533, 4.0392, "control room door", 30, NULL, 0, 0},
-	{"panic-gate", "panic_button", 2, 0, 51.9540, 4.0370, "main gate house", 30, NULL, 0, 0},
-	{"smoke-terminal", "smoke_heat", 6, 0, 51.9530, 4.0390, "terminal building, first floor", 30, NULL, 0, 0},
-	{"rad-portal-truck", "radiation_portal", 2, 0, 51.9543, 4.0375, "truck gate lane 1", 30, "uSv/h", 0.3, 0},
-	{"tide-quay-1", "water_level", 4, 0, 51.9472, 4.0510, "quay 1, tide gauge", 30, "m", 1.5, -1.0},
-	{"wind-quay-1", "wind_speed", 4, 0, 51.9474, 4.0530, "quay 1, crane 3 anemometer", 30, "m/s", 20, 0},
-	{"cam-analytics-ferry", "camera_analytics", 9, 0, 51.9561, 4.0315, "passenger embarkation, camera 7", 30, NULL, 0, 0},
-	/* this one stops sending: it goes offline after 2 x 10 s */
-	{"pir-ferry-silent", "pir", 8, 0, 51.9558, 4.0322, "ferry terminal hall (goes silent)", 10, NULL, 0, 0},
+    {"fence-north-1", "fence_intrusion", 3, 0, 51.9512, 4.0421,
+     "container yard, north fence, post 14", 30, NULL, 0, 0},
+    {"fence-north-2", "fence_intrusion", 3, 0, 51.9515, 4.0468,
+     "container yard, north fence, post 22", 30, NULL, 0, 0},
+    {"fence-quay-1", "fence_intrusion", 4, 0, 51.9478, 4.0502, "quay 1, landside fence", 30, NULL,
+     0, 0},
+    {"pir-dg-1", "pir", 5, 0, 51.9497, 4.0441, "dangerous goods area, east corner", 30, NULL, 0, 0},
+    {"door-dg", "door_contact", 5, 6, 51.9499, 4.0436, "DG area door", 30, NULL, 0, 0},
+    {"door-terminal", "door_contact", 6, 7, 51.9531, 4.0388, "terminal building entrance", 30, NULL,
+     0, 0},
+    {"door-control-room", "door_contact", 7, 8, 51.9533, 4.0392, "control room door", 30, NULL, 0,
+     0},
+    {"panic-gate", "panic_button", 2, 0, 51.9540, 4.0370, "main gate house", 30, NULL, 0, 0},
+    {"smoke-terminal", "smoke_heat", 6, 0, 51.9530, 4.0390, "terminal building, first floor", 30,
+     NULL, 0, 0},
+    {"rad-portal-truck", "radiation_portal", 2, 0, 51.9543, 4.0375, "truck gate lane 1", 30,
+     "uSv/h", 0.3, 0},
+    {"tide-quay-1", "water_level", 4, 0, 51.9472, 4.0510, "quay 1, tide gauge", 30, "m", 1.5, -1.0},
+    {"wind-quay-1", "wind_speed", 4, 0, 51.9474, 4.0530, "quay 1, crane 3 anemometer", 30, "m/s",
+     20, 0},
+    {"cam-analytics-ferry", "camera_analytics", 9, 0, 51.9561, 4.0315,
+     "passenger embarkation, camera 7", 30, NULL, 0, 0},
+    /* this one stops sending: it goes offline after 2 x 10 s */
+    {"pir-ferry-silent", "pir", 8, 0, 51.9558, 4.0322, "ferry terminal hall (goes silent)", 10,
+     NULL, 0, 0},
 };
 #define N_DEMO_SENSORS (int)(sizeof(demo_sensors) / sizeof(demo_sensors[0]))
-#define SILENT_SENSOR "pir-ferry-silent"
+#define SILENT_SENSOR  "pir-ferry-silent"
 
 static const struct demo_camera {
 	const char *name;
 	double lat, lon;
 	const char *location, *zones, *stream;
 } demo_cameras[] = {
-	{"Yard north PTZ", 51.9514, 4.0445, "container yard, north light mast", "[3]", "rtsp://cameras.demo/yard-north"},
-	{"Quay 1 overview", 51.9476, 4.0515, "quay 1, crane 2", "[4,3]", "rtsp://cameras.demo/quay1"},
-	{"DG area fixed", 51.9498, 4.0439, "dangerous goods area gate", "[5]", "rtsp://cameras.demo/dg"},
-	{"Main gate", 51.9541, 4.0372, "main gate house", "[2,1]", "rtsp://cameras.demo/main-gate"},
-	{"Terminal lobby", 51.9532, 4.0389, "terminal building entrance", "[6,7]", "rtsp://cameras.demo/terminal"},
-	{"Ferry embarkation", 51.9560, 4.0318, "ferry terminal", "[8,9]", "rtsp://cameras.demo/ferry"},
+    {"Yard north PTZ", 51.9514, 4.0445, "container yard, north light mast", "[3]",
+     "rtsp://cameras.demo/yard-north"},
+    {"Quay 1 overview", 51.9476, 4.0515, "quay 1, crane 2", "[4,3]", "rtsp://cameras.demo/quay1"},
+    {"DG area fixed", 51.9498, 4.0439, "dangerous goods area gate", "[5]",
+     "rtsp://cameras.demo/dg"},
+    {"Main gate", 51.9541, 4.0372, "main gate house", "[2,1]", "rtsp://cameras.demo/main-gate"},
+    {"Terminal lobby", 51.9532, 4.0389, "terminal building entrance", "[6,7]",
+     "rtsp://cameras.demo/terminal"},
+    {"Ferry embarkation", 51.9560, 4.0318, "ferry terminal", "[8,9]", "rtsp://cameras.demo/ferry"},
 };
 
 static int seed_tx(struct store_tx *tx, void *ctx, struct pg_err *err)
@@ -201,22 +215,25 @@ static int seed_tx(struct store_tx *tx, void *ctx, struct pg_err *err)
 		pg_snprintf(hi, sizeof(hi), "%g", d->high);
 		pg_snprintf(lo, sizeof(lo), "%g", d->low);
 		pg_snprintf(reader, sizeof(reader), "%d", d->reader);
-		rc = store_exec(tx, err,
-				"INSERT INTO sensors(name, kind, zone_id, reader_id, lat, lon, location, "
-				"heartbeat_s, unit, threshold_high, threshold_low, created_ms, created_at, "
-				"updated_at) VALUES (?1, ?2, ?3, CAST(?4 AS INTEGER), ?5, ?6, ?7, ?8, ?9, "
-				"CAST(?10 AS REAL), CAST(?11 AS REAL), ?12, ?13, ?13)",
-				"ttitddtitttit", d->name, d->kind, (int64_t)d->zone,
-				d->reader ? reader : NULL, d->lat, d->lon, d->location,
-				(int64_t)d->heartbeat_s, d->unit, has && d->high != 0 ? hi : NULL,
-				has && d->low != 0 ? lo : NULL, pg_now_ms(), now);
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO sensors(name, kind, zone_id, reader_id, lat, lon, location, "
+		    "heartbeat_s, unit, threshold_high, threshold_low, created_ms, created_at, "
+		    "updated_at) VALUES (?1, ?2, ?3, CAST(?4 AS INTEGER), ?5, ?6, ?7, ?8, ?9, "
+		    "CAST(?10 AS REAL), CAST(?11 AS REAL), ?12, ?13, ?13)",
+		    "ttitddtitttit", d->name, d->kind, (int64_t)d->zone, d->reader ? reader : NULL,
+		    d->lat, d->lon, d->location, (int64_t)d->heartbeat_s, d->unit,
+		    has && d->high != 0 ? hi : NULL, has && d->low != 0 ? lo : NULL, pg_now_ms(),
+		    now);
 	}
 	for (size_t i = 0; i < sizeof(demo_cameras) / sizeof(demo_cameras[0]) && rc == 0; i++) {
 		const struct demo_camera *c = &demo_cameras[i];
-		rc = store_exec(tx, err,
-				"INSERT INTO cameras(name, lat, lon, location, zones, stream_url, snapshot_url, "
-				"created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?7)",
-				"tddtttt", c->name, c->lat, c->lon, c->location, c->zones, c->stream, now);
+		rc = store_exec(
+		    tx, err,
+		    "INSERT INTO cameras(name, lat, lon, location, zones, stream_url, "
+		    "snapshot_url, "
+		    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?7)",
+		    "tddtttt", c->name, c->lat, c->lon, c->location, c->zones, c->stream, now);
 	}
 	return rc;
 }
@@ -238,7 +255,8 @@ struct sensors_sim {
 	char prefix[64];
 };
 
-static void publish(struct sensors_sim *sim, const char *sensor, const char *what, const char *payload)
+static void publish(struct sensors_sim *sim, const char *sensor, const char *what,
+                    const char *payload)
 {
 	char topic[160];
 	pg_snprintf(topic, sizeof(topic), "%s/%s/%s", sim->prefix, sensor, what);
@@ -246,7 +264,7 @@ static void publish(struct sensors_sim *sim, const char *sensor, const char *wha
 }
 
 static void event(struct sensors_sim *sim, const char *sensor, const char *state, double value,
-		  int with_value)
+                  int with_value)
 {
 	char p[128];
 	if (with_value)
@@ -280,7 +298,8 @@ static void scene(struct sensors_sim *sim, int n, int phase, uint32_t rnd)
 {
 	switch (n % 6) {
 	case 0: /* the tide rises over the threshold, then falls back */
-		event(sim, "tide-quay-1", NULL, phase ? 0.9 + (rnd % 30) / 100.0 : 1.62 + (rnd % 20) / 100.0, 1);
+		event(sim, "tide-quay-1", NULL,
+		      phase ? 0.9 + (rnd % 30) / 100.0 : 1.62 + (rnd % 20) / 100.0, 1);
 		break;
 	case 1: /* someone climbs the north fence */
 		event(sim, "fence-north-1", phase ? "normal" : "alarm", 0, 0);
@@ -289,12 +308,14 @@ static void scene(struct sensors_sim *sim, int n, int phase, uint32_t rnd)
 		event(sim, "door-dg", phase ? "normal" : "alarm", 0, 0);
 		break;
 	case 3: /* a gust over the crane limit */
-		event(sim, "wind-quay-1", NULL, phase ? 8.0 + (rnd % 40) / 10.0 : 21.5 + (rnd % 30) / 10.0, 1);
+		event(sim, "wind-quay-1", NULL,
+		      phase ? 8.0 + (rnd % 40) / 10.0 : 21.5 + (rnd % 30) / 10.0, 1);
 		break;
 	case 4: /* the terminal door, used normally */
 		event(sim, "door-terminal", phase ? "normal" : "alarm", 0, 0);
 		break;
-	default: /* the ferry camera's analytics sees a loiterer; later a tamper on a fence sensor */
+	default: /* the ferry camera's analytics sees a loiterer; later a tamper on a fence sensor
+	          */
 		if (phase)
 			event(sim, "cam-analytics-ferry", "normal", 0, 0);
 		else
@@ -333,11 +354,12 @@ static void *sim_main(void *arg)
 }
 
 int sensors_sim_start(const char *host, int port, const char *prefix, int heartbeat_ms,
-		      struct sensors_sim **out, struct pg_err *err)
+                      struct sensors_sim **out, struct pg_err *err)
 {
 	struct sensors_sim *sim = pg_calloc(1, sizeof(*sim));
 	sim->heartbeat_ms = heartbeat_ms > 0 ? heartbeat_ms : 5000;
-	pg_strlcpy(sim->prefix, prefix && *prefix ? prefix : "portguard/sensors", sizeof(sim->prefix));
+	pg_strlcpy(sim->prefix, prefix && *prefix ? prefix : "portguard/sensors",
+	           sizeof(sim->prefix));
 	pthread_mutex_init(&sim->lock, NULL);
 	pthread_cond_init(&sim->cv, NULL);
 	mosquitto_lib_init();
@@ -348,8 +370,9 @@ int sensors_sim_start(const char *host, int port, const char *prefix, int heartb
 			mosquitto_destroy(sim->mosq);
 		mosquitto_lib_cleanup();
 		pg_free(sim);
-		return pg_err_set(err, PG_EIO, "the sensor simulator cannot reach mosquitto at %s:%d",
-				  host, port);
+		return pg_err_set(err, PG_EIO,
+		                  "the sensor simulator cannot reach mosquitto at %s:%d", host,
+		                  port);
 	}
 	if (pthread_create(&sim->thread, NULL, sim_main, sim) != 0) {
 		mosquitto_loop_stop(sim->mosq, true);

@@ -9,7 +9,7 @@ struct sensors_broker;
  * config it writes to DIR/mosquitto/mosquitto.conf (log next to it); waits until it
  * listens. */
 int sensors_broker_start(const char *dir, int port, const char *bin, struct sensors_broker **out,
-			 struct pg_err *err);
+                         struct pg_err *err);
 int sensors_broker_port(const struct sensors_broker *b);
 /* SIGTERM, then SIGKILL after 2 s; frees. Accepts NULL. */
 void sensors_broker_stop(struct sensors_broker *b);
@@ -25,7 +25,7 @@ struct sensors_sim;
  * crane limit, a door used normally, camera analytics or a tamper; each ends a tick
  * later. */
 int sensors_sim_start(const char *host, int port, const char *prefix, int heartbeat_ms,
-		      struct sensors_sim **out, struct pg_err *err);
+                      struct sensors_sim **out, struct pg_err *err);
 void sensors_sim_stop(struct sensors_sim *sim); /* accepts NULL */
 
 #endif

@@ -45,19 +45,19 @@ static int ref_is_id(const char *ref, int64_t *id)
 }
 
 int sensors_lookup(struct store_tx *tx, const char *ref, struct store_rows **out,
-		   struct pg_err *err)
+                   struct pg_err *err)
 {
 	int64_t id;
 	if (ref_is_id(ref, &id))
-		return store_query(tx, out, err, "SELECT " SENSOR_COLUMNS " FROM sensors WHERE id = ?1",
-				   "i", id);
+		return store_query(tx, out, err,
+		                   "SELECT " SENSOR_COLUMNS " FROM sensors WHERE id = ?1", "i", id);
 	return store_query(tx, out, err, "SELECT " SENSOR_COLUMNS " FROM sensors WHERE name = ?1",
-			   "t", ref);
+	                   "t", ref);
 }
 
 /* The first message after an outage: the sensor is back. */
 static int back_online(struct store_tx *tx, struct store_rows *r, const struct sensor_in *in,
-		       struct pg_err *err)
+                       struct pg_err *err)
 {
 	int64_t since = store_is_null(r, 13) ? in->received_ms : store_int(r, 13);
 	int64_t off_s = (in->received_ms - since + 500) / 1000;
@@ -66,22 +66,22 @@ static int back_online(struct store_tx *tx, struct store_rows *r, const struct s
 	json_t *ev = sensors_event_base("online", r);
 	char reason[128], at[PG_TIME_LEN];
 	pg_snprintf(reason, sizeof(reason), "%s again after %lld s offline",
-		    in->heartbeat ? "heartbeat" : "message", (long long)off_s);
+	            in->heartbeat ? "heartbeat" : "message", (long long)off_s);
 	pg_time_format(in->received_ms, at);
 	json_object_set_new(ev, "reason", json_string(reason));
 	json_object_set_new(ev, "offline_s", json_integer(off_s));
 	json_object_set_new(ev, "at", json_string(at));
 	json_object_set_new(ev, "source", json_string(sensors_source_name(in->source)));
 	int rc = store_exec(tx, err,
-			    "UPDATE sensors SET offline = 0, offline_since_ms = NULL WHERE id = ?1",
-			    "i", store_int(r, 0));
+	                    "UPDATE sensors SET offline = 0, offline_since_ms = NULL WHERE id = ?1",
+	                    "i", store_int(r, 0));
 	int64_t id = rc < 0 ? rc : store_event(tx, "sensors", ev, err);
 	json_decref(ev);
 	return id < 0 ? (int)id : 0;
 }
 
 int sensors_ingest_tx(struct store_tx *tx, const struct sensor_in *in, int64_t *event_id,
-		      json_t **event, enum sensor_result *why, struct pg_err *err)
+                      json_t **event, enum sensor_result *why, struct pg_err *err)
 {
 	struct store_rows *r = NULL;
 	json_t *ev = NULL;
@@ -95,38 +95,40 @@ int sensors_ingest_tx(struct store_tx *tx, const struct sensor_in *in, int64_t *
 	if (rc <= 0) {
 		*why = rc < 0 ? SR_STORE_ERROR : SR_UNKNOWN_SENSOR;
 		rc = rc < 0 ? pg_err_set(err, PG_EIO, "store: reading the sensor failed")
-			    : pg_err_set(err, PG_ENOTFOUND, "no sensor '%.64s'", in->ref);
+		            : pg_err_set(err, PG_ENOTFOUND, "no sensor '%.64s'", in->ref);
 		goto out;
 	}
 	int64_t sid = store_int(r, 0);
 	if (in->token_id && !store_is_null(r, 10) && store_int(r, 10) != in->token_id) {
 		*why = SR_NOT_ALLOWED;
 		rc = pg_err_set(err, PG_EDENIED, "this device token may not post for sensor '%s'",
-				store_text(r, 1));
+		                store_text(r, 1));
 		goto out;
 	}
 	int state = -1;
 	char reason[200] = "";
 	if (!in->heartbeat) {
 		struct sensor_conf c = {
-			.kind = store_text(r, 2),
-			.unit = store_text(r, 7),
-			.has_high = !store_is_null(r, 8),
-			.high = store_double(r, 8),
-			.has_low = !store_is_null(r, 9),
-			.low = store_double(r, 9),
+		    .kind = store_text(r, 2),
+		    .unit = store_text(r, 7),
+		    .has_high = !store_is_null(r, 8),
+		    .high = store_double(r, 8),
+		    .has_low = !store_is_null(r, 9),
+		    .low = store_double(r, 9),
 		};
-		if ((rc = sensors_decide(&c, &in->msg, &state, reason, sizeof(reason), why, err)) < 0)
+		if ((rc = sensors_decide(&c, &in->msg, &state, reason, sizeof(reason), why, err)) <
+		    0)
 			goto out;
 	}
 	*why = SR_STORE_ERROR;
 	if (store_int(r, 12) && (rc = back_online(tx, r, in, err)) < 0)
 		goto out;
 	if (in->heartbeat) {
-		rc = store_exec(tx, err,
-				"UPDATE sensors SET last_seen_ms = max(coalesce(last_seen_ms, 0), ?2) "
-				"WHERE id = ?1",
-				"ii", sid, in->received_ms);
+		rc = store_exec(
+		    tx, err,
+		    "UPDATE sensors SET last_seen_ms = max(coalesce(last_seen_ms, 0), ?2) "
+		    "WHERE id = ?1",
+		    "ii", sid, in->received_ms);
 		if (rc == 0)
 			*why = SR_HEARTBEAT;
 		goto out;
@@ -139,18 +141,20 @@ int sensors_ingest_tx(struct store_tx *tx, const struct sensor_in *in, int64_t *
 	ev = sensors_event_base("event", r);
 	json_object_set_new(ev, "state", json_string(sensors_state_name(state)));
 	json_object_set_new(ev, "previous", text_or_null(store_text(r, 11)));
-	json_object_set_new(ev, "value", in->msg.has_value ? json_real(in->msg.value) : json_null());
+	json_object_set_new(ev, "value",
+	                    in->msg.has_value ? json_real(in->msg.value) : json_null());
 	json_object_set_new(ev, "unit", in->msg.has_value ? text_or_null(unit) : json_null());
 	json_object_set_new(ev, "reason", reason[0] ? json_string(reason) : json_null());
 	json_object_set_new(ev, "at", json_string(at));
 	json_object_set_new(ev, "received", json_string(received));
 	json_object_set_new(ev, "source", json_string(sensors_source_name(in->source)));
-	rc = store_exec(tx, err,
-			"UPDATE sensors SET state = ?2, value = CASE WHEN ?3 THEN ?4 ELSE value END, "
-			"last_event_ms = ?5, last_seen_ms = max(coalesce(last_seen_ms, 0), ?5) "
-			"WHERE id = ?1",
-			"itidi", sid, sensors_state_name(state), (int64_t)in->msg.has_value,
-			in->msg.value, in->received_ms);
+	rc = store_exec(
+	    tx, err,
+	    "UPDATE sensors SET state = ?2, value = CASE WHEN ?3 THEN ?4 ELSE value END, "
+	    "last_event_ms = ?5, last_seen_ms = max(coalesce(last_seen_ms, 0), ?5) "
+	    "WHERE id = ?1",
+	    "itidi", sid, sensors_state_name(state), (int64_t)in->msg.has_value, in->msg.value,
+	    in->received_ms);
 	if (rc < 0)
 		goto out;
 	eid = store_event(tx, "sensors", ev, err);

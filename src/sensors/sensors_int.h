@@ -8,8 +8,8 @@
 #include "sensors.h"
 
 #define SENSORS_ADMIN (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO))
-#define SENSORS_READ (ROLES_ANY & ~ROLE_BIT(ROLE_DEVICE))
-#define SENSORS_POST (ROLE_BIT(ROLE_DEVICE) | ROLE_BIT(ROLE_ADMIN))
+#define SENSORS_READ  (ROLES_ANY & ~ROLE_BIT(ROLE_DEVICE))
+#define SENSORS_POST  (ROLE_BIT(ROLE_DEVICE) | ROLE_BIT(ROLE_ADMIN))
 
 struct sensors_mqtt;
 
@@ -32,7 +32,7 @@ struct sensors {
 
 /* The rows sensors_lookup reads, and the event fields made from them. */
 int sensors_lookup(struct store_tx *tx, const char *ref, struct store_rows **out,
-		   struct pg_err *err);
+                   struct pg_err *err);
 json_t *sensors_event_base(const char *action, struct store_rows *r);
 
 /* sensors_registry.c */

@@ -18,10 +18,10 @@
 
 #include "sensors_int.h"
 
-#define MQTT_MAX_PENDING 512
+#define MQTT_MAX_PENDING    128
 #define MQTT_BACKOFF_MIN_MS 250
 #define DISCONNECT_GRACE_MS 150
-#define READ_BURST 1024
+#define READ_BURST          1024
 #define MQTT_BACKOFF_MAX_MS 30000
 
 struct pending {
@@ -92,7 +92,7 @@ static void drain_done(void *arg, int rc, const struct pg_err *err)
 	struct sensors_mqtt *q = d->q;
 	if (rc < 0)
 		pg_error("sensors: %zu MQTT messages not committed: %s", d->n,
-			 err ? err->msg : "store failed");
+		         err ? err->msg : "store failed");
 	for (struct pending *p = d->taken, *next; p; p = next) {
 		next = p->next;
 		if (rc < 0)
@@ -134,14 +134,15 @@ static void enqueue(struct sensors_mqtt *q, struct pending *p)
 	pthread_mutex_unlock(&q->lock);
 }
 
-/* ---- the client thread ------------------------------------------------------------------------ */
+/* ---- the client thread ------------------------------------------------------------------------
+ */
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 {
 	struct sensors_mqtt *q = obj;
 	if (rc != 0) {
 		pg_warn("sensors: MQTT broker %s:%d refused the connection: %s", q->host, q->port,
-			mosquitto_connack_string(rc));
+		        mosquitto_connack_string(rc));
 		return;
 	}
 	__atomic_store_n(&q->connected, 1, __ATOMIC_RELAXED);
@@ -151,8 +152,8 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 	if (src != MOSQ_ERR_SUCCESS)
 		pg_warn("sensors: MQTT subscribe failed: %s", mosquitto_strerror(src));
 	else
-		pg_info("sensors: MQTT connected to %s:%d, subscribed to %s and %s (QoS 1)", q->host,
-			q->port, q->sub_event, q->sub_heartbeat);
+		pg_info("sensors: MQTT connected to %s:%d, subscribed to %s and %s (QoS 1)",
+		        q->host, q->port, q->sub_event, q->sub_heartbeat);
 }
 
 static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
@@ -166,7 +167,7 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 
 /* PREFIX/REF/event or PREFIX/REF/heartbeat: 1 and ref, heartbeat; 0 for another topic. */
 static int topic_split(struct sensors_mqtt *q, const char *topic, char *ref, size_t n,
-		       int *heartbeat)
+                       int *heartbeat)
 {
 	if (strncmp(topic, q->sub_event, q->prefix_len) != 0)
 		return 0;
@@ -206,16 +207,16 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 	if (t <= 0) {
 		why = t < 0 ? SR_UNKNOWN_SENSOR : SR_MALFORMED;
 		rc = pg_err_set(&err, PG_EINVAL, "topic '%.100s' is not %s or %s", msg->topic,
-				q->sub_event, q->sub_heartbeat);
+		                q->sub_event, q->sub_heartbeat);
 		pg_strlcpy(p->in.ref, "?", sizeof(p->in.ref));
 	} else {
 		p->in.heartbeat = heartbeat;
 		const char *data = msg->payload ? msg->payload : "";
 		size_t len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
-		rc = heartbeat ? sensors_heartbeat_parse(data, len, p->in.received_ms,
-							 &p->in.msg.at_ms, &why, &err)
-			       : sensors_msg_parse(data, len, p->in.received_ms, &p->in.msg, &why,
-						   &err);
+		rc = heartbeat
+		         ? sensors_heartbeat_parse(data, len, p->in.received_ms, &p->in.msg.at_ms,
+		                                   &why, &err)
+		         : sensors_msg_parse(data, len, p->in.received_ms, &p->in.msg, &why, &err);
 	}
 	if (rc < 0) {
 		sensors_count(q->m, SOURCE_MQTT, why, p->in.ref, err.msg);
@@ -239,7 +240,8 @@ static int loop_once(struct sensors_mqtt *q)
 	int fd = mosquitto_socket(q->mosq);
 	if (fd < 0)
 		return MOSQ_ERR_NO_CONN;
-	struct pollfd p = {.fd = fd, .events = POLLIN | (mosquitto_want_write(q->mosq) ? POLLOUT : 0)};
+	struct pollfd p = {.fd = fd,
+	                   .events = POLLIN | (mosquitto_want_write(q->mosq) ? POLLOUT : 0)};
 	int n = poll(&p, 1, 100);
 	if (n < 0 && errno != EINTR)
 		return MOSQ_ERR_ERRNO;
@@ -266,21 +268,24 @@ static void *client_main(void *arg)
 	int backoff = MQTT_BACKOFF_MIN_MS, have_socket = 0, first = 1;
 	while (!__atomic_load_n(&q->stopping, __ATOMIC_SEQ_CST)) {
 		if (!have_socket) {
-			int rc = first ? mosquitto_connect(q->mosq, q->host, q->port, q->keepalive)
-				       : mosquitto_reconnect(q->mosq);
+			/* non-blocking: an unreachable broker must not hold up a stop */
+			int rc = first ? mosquitto_connect_async(q->mosq, q->host, q->port, q->keepalive)
+			               : mosquitto_reconnect_async(q->mosq);
 			if (rc == MOSQ_ERR_SUCCESS) {
 				first = 0;
 				have_socket = 1;
 				backoff = MQTT_BACKOFF_MIN_MS;
 				continue;
 			}
-			pg_debug("sensors: MQTT connect to %s:%d: %s (retry in %d ms)", q->host, q->port,
-				 mosquitto_strerror(rc), backoff);
+			pg_debug("sensors: MQTT connect to %s:%d: %s (retry in %d ms)", q->host,
+			         q->port, mosquitto_strerror(rc), backoff);
 			/* sleep in small steps so that a stop is quick */
-			for (int slept = 0; slept < backoff && !__atomic_load_n(&q->stopping, __ATOMIC_SEQ_CST);
+			for (int slept = 0;
+			     slept < backoff && !__atomic_load_n(&q->stopping, __ATOMIC_SEQ_CST);
 			     slept += 50)
 				sleep_ms(50);
-			backoff = backoff * 2 > MQTT_BACKOFF_MAX_MS ? MQTT_BACKOFF_MAX_MS : backoff * 2;
+			backoff =
+			    backoff * 2 > MQTT_BACKOFF_MAX_MS ? MQTT_BACKOFF_MAX_MS : backoff * 2;
 			continue;
 		}
 		if (loop_once(q) != MOSQ_ERR_SUCCESS) {
@@ -318,7 +323,7 @@ int sensors_mqtt_start(struct sensors *m, const struct pg_config *cfg, struct pg
 	q->keepalive = (int)cfg->mqtt_keepalive;
 	pg_snprintf(q->sub_event, sizeof(q->sub_event), "%s/+/event", cfg->mqtt_topic_prefix);
 	pg_snprintf(q->sub_heartbeat, sizeof(q->sub_heartbeat), "%s/+/heartbeat",
-		    cfg->mqtt_topic_prefix);
+	            cfg->mqtt_topic_prefix);
 	q->prefix_len = strlen(cfg->mqtt_topic_prefix) + 1;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cv, NULL);
@@ -326,7 +331,8 @@ int sensors_mqtt_start(struct sensors *m, const struct pg_config *cfg, struct pg
 	mosquitto_lib_init();
 	q->mosq = mosquitto_new(cfg->mqtt_client_id, false, q);
 	if (!q->mosq) {
-		rc = pg_err_set(err, PG_EINVAL, "mqtt: cannot create a client '%s'", cfg->mqtt_client_id);
+		rc = pg_err_set(err, PG_EINVAL, "mqtt: cannot create a client '%s'",
+		                cfg->mqtt_client_id);
 		goto out;
 	}
 	mosquitto_connect_callback_set(q->mosq, on_connect);
@@ -337,8 +343,8 @@ int sensors_mqtt_start(struct sensors *m, const struct pg_config *cfg, struct pg
 		char pw[257] = "";
 		char *text = NULL;
 		if (cfg->mqtt_password_file[0]) {
-			if ((rc = pg_read_text_file(cfg->mqtt_password_file, 4096, "mqtt password file",
-						    &text, err)) < 0)
+			if ((rc = pg_read_text_file(cfg->mqtt_password_file, 4096,
+			                            "mqtt password file", &text, err)) < 0)
 				goto out;
 			size_t l = strcspn(text, "\r\n");
 			text[l] = '\0';
@@ -397,17 +403,23 @@ void sensors_mqtt_free(struct sensors *m)
 void sensors_mqtt_metrics(struct sensors *m, struct pg_buf *out)
 {
 	struct sensors_mqtt *q = m->mqtt;
-	pg_buf_printf(out, "# HELP portguard_mqtt_connected 1 while connected to the MQTT broker.\n"
-			   "# TYPE portguard_mqtt_connected gauge\nportguard_mqtt_connected %d\n",
-		      q ? __atomic_load_n(&q->connected, __ATOMIC_RELAXED) : 0);
+	pg_buf_printf(out,
+	              "# HELP portguard_mqtt_connected 1 while connected to the MQTT broker.\n"
+	              "# TYPE portguard_mqtt_connected gauge\nportguard_mqtt_connected %d\n",
+	              q ? __atomic_load_n(&q->connected, __ATOMIC_RELAXED) : 0);
 	if (!q)
 		return;
-	pg_buf_printf(out, "# HELP portguard_mqtt_connects_total Connections made to the MQTT broker.\n"
-			   "# TYPE portguard_mqtt_connects_total counter\nportguard_mqtt_connects_total %llu\n",
-		      (unsigned long long)__atomic_load_n(&q->connects, __ATOMIC_RELAXED));
+	pg_buf_printf(
+	    out,
+	    "# HELP portguard_mqtt_connects_total Connections made to the MQTT broker.\n"
+	    "# TYPE portguard_mqtt_connects_total counter\nportguard_mqtt_connects_total %llu\n",
+	    (unsigned long long)__atomic_load_n(&q->connects, __ATOMIC_RELAXED));
 	pthread_mutex_lock(&q->lock);
 	size_t pend = q->queued + q->inflight;
 	pthread_mutex_unlock(&q->lock);
-	pg_buf_printf(out, "# HELP portguard_mqtt_pending Sensor messages received and not yet committed.\n"
-			   "# TYPE portguard_mqtt_pending gauge\nportguard_mqtt_pending %zu\n", pend);
+	pg_buf_printf(
+	    out,
+	    "# HELP portguard_mqtt_pending Sensor messages received and not yet committed.\n"
+	    "# TYPE portguard_mqtt_pending gauge\nportguard_mqtt_pending %zu\n",
+	    pend);
 }

@@ -194,6 +194,10 @@ test('a sensor event over HTTP raises an alarm with its cameras; repeats fold; n
   assert.deepEqual(after.history.map((h) => h.action), ['raised', 'repeated', 'source_normal']);
   const mine = (await alarmsOf(d, tok.operator)).filter((x) => x.source_key === `sensor:${sensor.id}`);
   assert.equal(mine.length, 1, 'one alarm, not three');
+  const m = (await d.api('GET', '/metrics')).text;
+  assert.ok(Number(/^portguard_alarm_events_evaluated_total (\d+)$/m.exec(m)?.[1]) >= 3, m);
+  assert.ok(Number(/^portguard_alarm_cursor (\d+)$/m.exec(m)?.[1]) >= r.json.event_id);
+  assert.match(m, /^portguard_alarm_errors_total 0$/m);
 });
 
 test('a door contact that opens with no grant at its reader is a forced door', async () => {
@@ -204,6 +208,10 @@ test('a door contact that opens with no grant at its reader is a forced door', a
     (await alarmsOf(d, tok.operator, '?state=open')).find((x) => x.kind === 'door_forced' && x.source_key === `sensor:${door.id}`));
   assert.match(a.reason, /no access granted at reader/);
   assert.equal(a.zone_id, s.zone.id);
+});
+
+test('the daemon stops cleanly with the alarm engine running (exit 0: no leak under the sanitizers)', async () => {
+  assert.equal(await d.stop(), 0, `clean stop: ${JSON.stringify(d.lastExit)}\n${d.log.slice(-2000)}`);
 });
 
 test('kill -9 right after sensor events are committed: every alarm is there after the restart, once', async () => {
@@ -235,5 +243,99 @@ test('kill -9 right after sensor events are committed: every alarm is there afte
     }
   } finally {
     await x.cleanup();
+  }
+});
+
+test('[alarms] kinds names a file: its escalation time runs in the live daemon; a bad file stops serve with the line', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portguard-it-kinds-'));
+  try {
+    const kinds = path.join(dir, 'alarms.ini');
+    fs.writeFileSync(kinds, '[kind manual]\nescalate_s = 1\n\n[kind crane_overload]\nlabel = Crane overload\npriority = 2\nrequired = Stop the crane\n');
+    const x = await startDaemon({ tokens: [{ name: 'op', role: 'operator' }], config: `[alarms]\nkinds = ${kinds}\n` });
+    try {
+      const as2 = { bearer: x.tokens.op };
+      const k = await x.api('GET', '/api/v1/alarm-kinds', as2);
+      assert.ok(k.json.kinds.some((c) => c.kind === 'crane_overload' && c.label === 'Crane overload'));
+      const sse = await x.events('/api/v1/events?topics=alarms', as2);
+      const r = await x.api('POST', '/api/v1/alarms', { ...as2, body: { reason: 'escalate me', priority: 2 } });
+      assert.equal(r.status, 201, r.text);
+      const t0 = Date.now();
+      const seen = await sse.until((ev) => ev.json?.data?.action === 'escalated' && ev.json.data.alarm.id === r.json.id, 6000);
+      const esc = seen.at(-1).json.data.alarm;
+      assert.ok(Date.now() - t0 < 3000, `escalated after ${Date.now() - t0} ms`);
+      assert.equal(esc.priority, 1);
+      assert.equal(esc.escalations, 1);
+      assert.equal(esc.state, 'new');
+      const ack = await x.api('POST', `/api/v1/alarms/${r.json.id}/ack`, as2);
+      assert.equal(ack.json.escalation_due, null);
+      const hist = (await x.api('GET', `/api/v1/alarms/${r.json.id}`, as2)).json.history;
+      assert.deepEqual(hist[1].detail, { step: 1, from: 2, to: 1, unacknowledged_s: 1 });
+      sse.close();
+    } finally {
+      await x.cleanup();
+    }
+    fs.writeFileSync(kinds, '[kind manual]\npriority = 9\n');
+    await assert.rejects(startDaemon({ config: `[alarms]\nkinds = ${kinds}\n` }),
+      (e) => /line 2: \[kind manual\]: priority: '9' is not a whole number from 1 to 5/.test(e.message));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sensor event committed while no engine ran (the crash window, made certain) is evaluated at the next start', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const x = await startDaemon({ tokens: [{ name: 'op', role: 'operator' }] });
+  try {
+    assert.equal(await x.stop(), 0);
+    // what a killed daemon leaves: the event committed, the cursor before it
+    const data = JSON.stringify({ action: 'event', sensor_id: 4242, sensor: 'gap-pir', kind: 'pir', zone_id: null, reader_id: null, lat: null, lon: null, state: 'alarm', previous: null, value: null, unit: null, reason: null, at: '2026-11-27T10:00:00.000Z', received: '2026-11-27T10:00:00.000Z', source: 'http' });
+    const r = spawnSync('sqlite3', ['-batch', path.join(x.dataDir, 'portguard.db'),
+      `INSERT INTO events(topic, at, data) VALUES ('sensors', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '${data}'); SELECT max(id) FROM events; SELECT event_id FROM alarm_cursor;`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const [eventId, cursor] = r.stdout.trim().split('\n').map(Number);
+    assert.ok(cursor < eventId, `the cursor ${cursor} is before the event ${eventId}`);
+    const y = await startDaemon({ dataDir: x.dataDir, init: false });
+    try {
+      const bearer = x.tokens.op;
+      const a = await waitFor('the alarm of the event', async () =>
+        (await listAll(y, '/api/v1/alarms', { bearer })).items.find((i) => i.source_key === 'sensor:4242'));
+      assert.equal(a.kind, 'pir');
+      assert.equal(a.event_id, eventId);
+      assert.equal(a.count, 1);
+      assert.equal(await y.stop(), 0);
+    } finally {
+      await y.cleanup({ keepData: true });
+    }
+  } finally {
+    await x.cleanup();
+  }
+});
+
+test('portguard alarm kinds prints the table of etc/alarms.ini; a bad --file exits 1 naming the line', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { run, repoRoot, tempDir, removeTempDir } = await import('./lib/daemon.mjs');
+  const r = await run(['alarm', 'kinds']);
+  assert.equal(r.code, 0, r.stderr);
+  const shipped = fs.readFileSync(path.join(repoRoot, 'etc/alarms.ini'), 'utf8');
+  assert.equal(r.stdout, shipped.slice(shipped.indexOf('\n[rules]\n') + 1));
+  const dir = tempDir('portguard-it-kinds-');
+  try {
+    const f = path.join(dir, 'k.ini');
+    fs.writeFileSync(f, '[kind pir]\nlabel = Motion\n');
+    const ok = await run(['alarm', 'kinds', '--file', f]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /\[kind pir\]\nlabel = Motion\npriority = 3\n/);
+    fs.writeFileSync(f, '[kind pir]\n\nescalate_s = soon\n');
+    const bad = await run(['alarm', 'kinds', '--file', f]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /alarm kinds .*k\.ini: line 3: \[kind pir\]: escalate_s: 'soon' is not a whole number from 0 to 86400/);
+    assert.equal(bad.stdout, '');
+  } finally {
+    removeTempDir(dir);
   }
 });

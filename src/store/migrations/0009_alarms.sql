@@ -36,6 +36,7 @@ CREATE TABLE alarms (
 );
 CREATE INDEX alarms_open_source ON alarms(kind, source_key) WHERE state <> 'resolved';
 CREATE INDEX alarms_queue ON alarms(priority, id);
+CREATE INDEX alarms_open_queue ON alarms(priority, id) WHERE state <> 'resolved';
 CREATE INDEX alarms_state ON alarms(state, priority, id);
 CREATE INDEX alarms_escalation ON alarms(next_escalation_ms) WHERE next_escalation_ms IS NOT NULL;
 
