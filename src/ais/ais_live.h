@@ -13,7 +13,7 @@
  *   -> every 500 ms one group commit (store_write_async): vessel upserts, downsampled track
  *      points, anomaly events (topic "ais", action "anomaly"), and at most every 2 s one
  *      event on topic "vessels" {"action":"positions","vessels":[...]} with the vessels that
- *      changed. Raw messages are not stored.
+ *      changed (each vessel at most every 5 s). Raw messages are not stored.
  *
  * Each input is counted in /metrics (lines, messages, drops by reason, connects). */
 #ifndef PG_AIS_LIVE_H

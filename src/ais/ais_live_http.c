@@ -8,6 +8,7 @@
 
 #define POSITIONS_MS  2000
 #define POSITIONS_MAX 500
+#define VESSEL_PUB_MS 5000 /* a vessel at most every 5 s in the live position events */
 #define MAX_INFLIGHT  4
 
 #define READ                                                                                       \
@@ -144,16 +145,17 @@ static void batch_done(void *arg, int rc, const struct pg_err *err)
 }
 
 /* {"action":"positions","vessels":[...]}: the vessels that changed since the last one. */
-static json_t *positions_json(struct ais_live *l)
+static json_t *positions_json(struct ais_live *l, int64_t now)
 {
 	struct ais_fleet *f = ais_engine_fleet(l->engine);
 	json_t *arr = NULL;
 	size_t n = 0;
 	for (size_t i = 0; i < ais_fleet_slots(f) && n < POSITIONS_MAX; i++) {
 		struct ais_vessel *v = ais_fleet_slot(f, i);
-		if (!v || !v->pub_dirty || !v->has_pos)
+		if (!v || !v->pub_dirty || !v->has_pos || now - v->pub_ms < VESSEL_PUB_MS)
 			continue;
 		v->pub_dirty = 0;
+		v->pub_ms = now;
 		if (!arr)
 			arr = json_array();
 		json_t *o = json_pack("{si sf sf si}", "mmsi", (int)v->mmsi, "lat", v->lat, "lon",
@@ -187,7 +189,7 @@ void live_flush(struct ais_live *l, int64_t now, int wait)
 	struct batch *b = pg_calloc(1, sizeof(*b));
 	b->live = l;
 	if (posev) {
-		b->positions = positions_json(l);
+		b->positions = positions_json(l, now);
 		l->last_positions = now;
 	}
 	struct ais_fleet *f = ais_engine_fleet(l->engine);

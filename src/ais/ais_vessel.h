@@ -65,6 +65,7 @@ struct ais_vessel {
 	unsigned watch_gen; /* the watchlist generation it was checked against (0 = never) */
 	int dirty;          /* changed since the last upsert (ais_live) */
 	int pub_dirty;      /* changed since the last live position event (ais_live) */
+	int64_t pub_ms;     /* when it was last in a live position event */
 };
 
 /* ---- the table ----------------------------------------------------------------------- */
