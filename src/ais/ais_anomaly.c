@@ -63,6 +63,8 @@ struct ais_engine {
 	struct geo_layout *layout;
 	struct ais_engine_cb cb;
 	struct ais_fleet *fleet;
+	struct geo_proj proj;
+	int has_proj;
 	int level;
 	struct ais_arrival *arrivals;
 	int narrivals;
@@ -87,6 +89,10 @@ struct ais_engine *ais_engine_new(const struct ais_rules *rules, struct geo_layo
 	if (cb)
 		e->cb = *cb;
 	e->fleet = ais_fleet_new();
+	if (layout) {
+		e->proj = *geo_layout_proj(layout);
+		e->has_proj = 1;
+	}
 	e->level = 1;
 	e->watch_gen = 1;
 	return e;
@@ -428,13 +434,12 @@ void ais_engine_feed(struct ais_engine *e, const struct ais_msg *m, int64_t now)
 		}
 		return;
 	}
-	if (e->layout)
-		geo_project(geo_layout_proj(e->layout), v->lat, v->lon, &v->x, &v->y);
-	else {
-		struct geo_proj p;
-		geo_proj_init(&p, 52, 4);
-		geo_project(&p, v->lat, v->lon, &v->x, &v->y);
+	/* the layout's projection; without a layout, one around the first position heard */
+	if (!e->has_proj) {
+		geo_proj_init(&e->proj, v->lat, v->lon);
+		e->has_proj = 1;
 	}
+	geo_project(&e->proj, v->lat, v->lon, &v->x, &v->y);
 	v->active &= ~EP_DARK; /* it reports again */
 	check_mmsi(e, v, now);
 	check_watch(e, v, now);

@@ -311,6 +311,30 @@ static void downsampled_track(void **state)
 	assert_true(w->rec.tracks >= 6 && w->rec.tracks <= 8);
 }
 
+static void without_a_layout_distances_are_metric_where_the_vessels_are(void **state)
+{
+	(void)state;
+	struct ais_rules r;
+	ais_rules_default(&r);
+	struct rec rec = {0};
+	struct ais_engine_cb cb = {on_anomaly, NULL, NULL, &rec};
+	struct ais_engine *e = ais_engine_new(&r, NULL, &cb);
+	struct world w = {.e = e};
+	/* off Singapore, 1.3 N: 0.0063 degrees of longitude are 700 m (a projection made for
+	 * 52 N would say 430 m and see a rendezvous) */
+	for (int64_t t = 0; t <= 35 * MIN; t += 60 * S) {
+		pos(&w, 563000001, 1.26, 103.80, 1, 0, 0, t);
+		pos(&w, 563000002, 1.26, 103.8063, 1, 0, 0, t);
+		pos(&w, 563000003, 1.264, 103.80, 1, 0, 0, t); /* 445 m north of the first */
+		ais_engine_tick(e, t);
+	}
+	assert_int_equal(rec.n[AIS_K_RENDEZVOUS], 1);
+	assert_int_equal(rec.by_kind[AIS_K_RENDEZVOUS].mmsi, 563000001);
+	assert_int_equal(rec.by_kind[AIS_K_RENDEZVOUS].other_mmsi, 563000003);
+	assert_int_equal(rec.n[AIS_K_ZONE_ENTRY] + rec.n[AIS_K_SPEEDING] + rec.n[AIS_K_DARK], 0);
+	ais_engine_free(e);
+}
+
 static void demo_scenario_raises_every_kind_in_ten_minutes(void **state)
 {
 	(void)state;
@@ -374,6 +398,7 @@ int main(void)
 	    T(shared_mmsi_alternating),
 	    T(approach_only_at_the_rule_level),
 	    T(downsampled_track),
+	    cmocka_unit_test(without_a_layout_distances_are_metric_where_the_vessels_are),
 	    cmocka_unit_test(demo_scenario_raises_every_kind_in_ten_minutes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
