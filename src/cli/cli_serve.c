@@ -14,12 +14,14 @@
 #include "../inspect/inspect_container.h"
 #include "../access/access.h"
 #include "../access/access_demo.h"
+#include "../ais/ais_live.h"
+#include "../ais/ais_sim.h"
 #include "../alarms/alarms.h"
 #include "../level/level.h"
-#include "../training/training_drill.h"
 #include "../sensors/sensors.h"
 #include "../sensors/sensors_demo.h"
 #include "../training/training.h"
+#include "../training/training_drill.h"
 #include "cli_int.h"
 
 #define DRAIN_MS 4000
@@ -39,8 +41,7 @@ static int system_event(struct store_tx *tx, void *ctx, struct pg_err *err)
 static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct store *s,
 		      struct pg_bus *bus, const char *banner)
 {
-	int demo = banner != NULL;
-	struct access_sim *sim = NULL;
+	int demo = banner != NULL, rc = 1;
 	struct http_deps deps = {
 		.store = s,
 		.bus = bus,
@@ -50,81 +51,75 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	};
 	struct http_server *srv = NULL;
 	struct access *acc = NULL;
-	struct pg_err err = {0};
-	if (access_open(s, &acc, &err) < 0 || (demo && access_demo_seed(acc, DEMO_PEOPLE, &err) < 0)) {
-		fprintf(stderr, "portguard %s: access control: %s\n", cmdname, err.msg);
-		access_close(acc);
-		return 1;
-	}
+	struct access_sim *sim = NULL;
 	struct inspect *insp = NULL;
-	if (inspect_open(cfg->inspect_rules, &insp, &err) < 0 ||
-	    (demo && inspect_demo_seed(s, insp, &err) < 0)) {
-		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
-		inspect_close(insp);
-		access_close(acc);
-		return 1;
-	}
 	struct training_drill *drills = NULL;
-	if ((demo && training_drill_demo_seed(s, &err) < 0) ||
-	    training_drill_open(s, bus, &drills, &err) < 0) {
-		fprintf(stderr, "portguard %s: drills: %s\n", cmdname, err.msg);
-		inspect_close(insp);
-		access_close(acc);
-		return 1;
-	}
+	struct training *trn = NULL;
 	struct sensors *sens = NULL;
 	struct sensors_sim *ssim = NULL;
-	if ((demo && sensors_demo_seed(s, &err) < 0) || sensors_open(s, cfg, &sens, &err) < 0) {
-		fprintf(stderr, "portguard %s: sensors: %s\n", cmdname, err.msg);
-		inspect_close(insp);
-		access_close(acc);
-		return 1;
-	}
-	struct training *trn = NULL;
-	if (training_open(s, acc, TRAINING_REMINDER_S, &trn, &err) < 0 ||
-	    (demo && training_demo_seed(s, &err) < 0)) {
-		fprintf(stderr, "portguard %s: training: %s\n", cmdname, err.msg);
-		training_close(trn);
-		inspect_close(insp);
-		access_close(acc);
-		return 1;
-	}
 	struct alarms *alm = NULL;
-	if (alarms_open(s, bus, cfg->alarms_kinds, &alm, &err) < 0) {
-		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
-		sensors_close(sens);
-		inspect_close(insp);
-		access_close(acc);
-		return 1;
+	struct ais_live *ais = NULL;
+	struct ais_sim *ais_sim = NULL;
+	struct ais_source *ais_src = NULL;
+	struct pg_config acfg = *cfg; /* the AIS settings, with the demo's changes */
+	struct pg_err err = {0};
+	const char *what;
+
+	/* the modules, each with the demo's data when it is the demo */
+	what = "access control";
+	if (access_open(s, &acc, &err) < 0 || (demo && access_demo_seed(acc, DEMO_PEOPLE, &err) < 0))
+		goto fail;
+	what = "inspections";
+	if (inspect_open(cfg->inspect_rules, &insp, &err) < 0 ||
+	    (demo && inspect_demo_seed(s, insp, &err) < 0))
+		goto fail;
+	what = "drills";
+	if ((demo && training_drill_demo_seed(s, &err) < 0) ||
+	    training_drill_open(s, bus, &drills, &err) < 0)
+		goto fail;
+	what = "training";
+	if (training_open(s, acc, TRAINING_REMINDER_S, &trn, &err) < 0 ||
+	    (demo && training_demo_seed(s, &err) < 0))
+		goto fail;
+	what = "sensors";
+	if ((demo && sensors_demo_seed(s, &err) < 0) || sensors_open(s, cfg, &sens, &err) < 0)
+		goto fail;
+	what = "alarms";
+	if (alarms_open(s, bus, cfg->alarms_kinds, &alm, &err) < 0)
+		goto fail;
+	what = "ais";
+	if (demo && !acfg.ais_layout[0] &&
+	    ais_sim_layout_path(acfg.ais_layout, sizeof(acfg.ais_layout)) < 0)
+		pg_warn("demo: etc/port-layout.geojson not found: the waterside picture has no zones");
+	if (demo)
+		pg_strlcpy(acfg.ais_watch_mmsi, AIS_SIM_WATCH_MMSI, sizeof(acfg.ais_watch_mmsi));
+	if (ais_live_open(s, &acfg, &ais, &err) < 0)
+		goto fail;
+	if (demo) {
+		struct ais_rules rules;
+		ais_sim_rules(&rules);
+		ais_live_set_rules(ais, &rules);
+		ais_src = ais_live_source(ais, "sim");
 	}
+
+	what = "http";
 	http_routes_reset();
 	if (http_routes_register(http_core_routes, http_n_core_routes, NULL) < 0 ||
 	    level_register_routes() < 0 || access_register_routes(acc) < 0 ||
 	    inspect_container_register_routes() < 0 || inspect_register_routes(insp) < 0 ||
-	    training_drill_register_routes(drills) < 0 || sensors_register_routes(sens) < 0 ||
-	    training_register_routes(trn) < 0 || alarms_register_routes(alm) < 0) {
-		fprintf(stderr, "portguard %s: too many HTTP routes\n", cmdname);
-		alarms_close(alm);
-		training_drill_close(drills);
-		sensors_close(sens);
-		training_close(trn);
-		inspect_close(insp);
-		access_close(acc);
-		return 1;
+	    training_drill_register_routes(drills) < 0 || training_register_routes(trn) < 0 ||
+	    sensors_register_routes(sens) < 0 || alarms_register_routes(alm) < 0 ||
+	    ais_live_register_routes(ais) < 0) {
+		pg_err_set(&err, PG_ELIMIT, "too many HTTP routes");
+		goto fail;
 	}
-	if (http_start(&deps, &srv, &err) < 0) {
-		fprintf(stderr, "portguard %s: %s\n", cmdname, err.msg);
-		training_drill_close(drills);
-		alarms_close(alm);
-		sensors_close(sens);
-		training_close(trn);
-		inspect_close(insp);
-		access_close(acc);
-		return 1;
-	}
+	if (http_start(&deps, &srv, &err) < 0 || ais_live_start(ais, &err) < 0)
+		goto fail;
 	store_write(s, system_event, "daemon.start", NULL);
 	if (demo && access_sim_start(acc, DEMO_PEOPLE, 1500, &sim) < 0)
 		pg_warn("demo: the badge simulator did not start");
+	if (demo && ais_sim_start(ais, ais_src, &ais_sim, &err) < 0)
+		pg_warn("demo: the AIS simulator did not start: %s", err.msg);
 	if (demo && cfg->mqtt_enabled &&
 	    sensors_sim_start(cfg->mqtt_host, (int)cfg->mqtt_port, cfg->mqtt_topic_prefix, 5000,
 			      &ssim, &err) < 0)
@@ -149,19 +144,26 @@ static int run_daemon(const char *cmdname, const struct pg_config *cfg, struct s
 	sigwait(&set, &sig);
 	pg_info("%s received: draining requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	access_sim_stop(sim);
+	ais_sim_stop(ais_sim);
 	sensors_sim_stop(ssim);
 	/* no more MQTT messages taken; those taken are committed */
 	sensors_stop_ingest(sens);
 	/* recorded first, so that open event streams carry it before they end */
 	store_write(s, system_event, "daemon.stop", NULL);
-	http_stop(srv, DRAIN_MS);
-	training_drill_close(drills);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "portguard %s: %s: %s\n", cmdname, what, err.msg);
+out:
+	http_stop(srv, rc == 0 ? DRAIN_MS : 0);
+	ais_live_close(ais);
+	alarms_close(alm);
 	sensors_close(sens);
 	training_close(trn);
-	alarms_close(alm);
+	training_drill_close(drills);
 	inspect_close(insp);
 	access_close(acc);
-	return 0;
+	return rc;
 }
 
 /* Signals are taken by sigwait in the main thread: block them before any thread starts. */
@@ -184,6 +186,8 @@ static int apply_flags(const struct cli_command *cmd, const struct cli_args *arg
 		{"--listen", "server", "listen"},
 		{"--threads", "server", "threads"},
 		{"--log-level", "log", "level"},
+		{"--ais-input", "ais", "inputs"},
+		{"--ais-layout", "ais", "layout"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = cli_flag(cmd, args, map[i].flag);

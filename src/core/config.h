@@ -23,6 +23,13 @@ struct pg_config {
 	int64_t lockout_minutes;   /* [auth] lockout_minutes */
 	char log_level[16];   /* [log] level = debug|info|warn|error */
 	char inspect_rules[512]; /* [inspect] rules = FILE: risk rules; "" = the built-in table */
+	/* [ais] the live AIS picture (src/ais/ais_live.h) */
+	char ais_layout[512];    /* layout = FILE: the waterside layout GeoJSON; "" = no zones */
+	char ais_inputs[1024];   /* inputs = tcp://host:port, udp://host:port, file://path?speed=N, ... */
+	char ais_watch_mmsi[512]; /* watch_mmsi = MMSI, MMSI, ...: the MMSI watchlist */
+	int64_t ais_approach_m, ais_approach_level, ais_loiter_kn, ais_loiter_min, ais_rendezvous_m,
+		ais_rendezvous_kn, ais_rendezvous_min, ais_teleport_kn, ais_harbour_kn, ais_dark_factor,
+		ais_dark_min_s;
 	char alarms_kinds[512];  /* [alarms] kinds = FILE: alarm kinds; "" = the built-in table */
 	int64_t mqtt_enabled;    /* [mqtt] enabled = 0|1: subscribe to sensor messages */
 	char mqtt_host[128];     /* [mqtt] host: the broker */

@@ -39,6 +39,9 @@ static const struct {
 		 ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_AUTHORITY)},
 	{"sensors", "Sensors & cameras", "#/sensors",
 	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_AUDITOR)},
+	{"waterside", "Waterside", "#/waterside",
+	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_OPERATOR) | ROLE_BIT(ROLE_AUDITOR) |
+		 ROLE_BIT(ROLE_AUTHORITY)},
 	{"training", "Training", "#/training", ROLES_ANY & ~ROLE_BIT(ROLE_DEVICE)},
 	{"training-results", "Training results", "#/training-results",
 	 ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PFSO) | ROLE_BIT(ROLE_TRAINER) | ROLE_BIT(ROLE_AUDITOR) |

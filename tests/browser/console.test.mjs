@@ -52,7 +52,7 @@ test('admin logs in and sees the frame with all pages', T, async () => {
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
     ['groups', /Access groups/i], ['decisions', /Decision/i], ['occupancy', /Occupancy/i],
     ['muster', /Muster/i], ['control-room', /Control room/], ['inspections', /Inspections/], ['drills', /Drills/], ['sensors', /Sensors/],
-    ['training', /^Training$/], ['training-results', /Training results/], ['compliance', /Training compliance/],
+    ['waterside', /Waterside/], ['training', /^Training$/], ['training-results', /Training results/], ['compliance', /Training compliance/],
     ['users', /Users/], ['tokens', /Tokens/i], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-name').textContent()).trim(), 'admin');
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'admin');
@@ -137,7 +137,7 @@ test('auditor sees the read-only pages and Audit, and the audit log shows the lo
   await assertNav(page, [
     ['overview', /^Overview$/], ['level', /Security level/i], ['people', /People/i], ['zones', /Zones/i],
     ['groups', /Access groups/i], ['decisions', /Decision/i], ['control-room', /Control room/],
-    ['inspections', /Inspections/], ['drills', /Drills/], ['sensors', /Sensors/], ['training', /^Training$/],
+    ['inspections', /Inspections/], ['drills', /Drills/], ['sensors', /Sensors/], ['waterside', /Waterside/], ['training', /^Training$/],
     ['training-results', /Training results/], ['compliance', /Training compliance/], ['audit', /Audit/i]]);
   assert.equal((await page.locator('#whoami-role').textContent()).trim(), 'auditor');
 
