@@ -19,30 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "ais/ais.h"
 #include "ais/ais_live.h"
 #include "store/store.h"
 
 #define VESSELS 10000
 #define FENCES  1000
-
-static long vm_hwm_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	long kb = -1;
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
-}
-
-static double now_s(void)
-{
-	return (double)pg_mono_us() / 1e6;
-}
 
 /* CPU seconds of every thread of the process (the machine may be shared: wall time then
  * says little). */
@@ -161,13 +144,13 @@ int main(int argc, char **argv)
 	pg_log_set_level(PG_LOG_WARN);
 	snprintf(layout, sizeof(layout), "%s/layout.geojson", dir);
 	snprintf(nmea, sizeof(nmea), "%s/ais.nmea", dir);
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	if (write_layout(layout) < 0 || write_nmea(nmea, messages) < 0) {
 		perror("bench_ais_ingest: writing the inputs");
 		return 1;
 	}
 	printf("generated %ld messages of %d vessels and %d geofences in %.2f s\n", messages,
-	       VESSELS, FENCES, now_s() - t0);
+	       VESSELS, FENCES, bench_now_s() - t0);
 
 	struct pg_bus *bus = pg_bus_new();
 	struct store_opts so = {2, 1024, bus};
@@ -187,16 +170,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* every message of the file is a vessel message: wait for all of them */
-	double start = now_s(), cpu0 = cpu_s();
+	double start = bench_now_s(), cpu0 = cpu_s();
 	if (ais_live_start(l, &err) < 0) {
 		fprintf(stderr, "bench_ais_ingest: %s\n", err.msg);
 		return 1;
 	}
-	while (ais_live_processed(l) < (uint64_t)messages && now_s() - start < 120)
+	while (ais_live_processed(l) < (uint64_t)messages && bench_now_s() - start < 120)
 		usleep(2000);
-	double engine = now_s() - start, engine_cpu = cpu_s() - cpu0;
+	double engine = bench_now_s() - start, engine_cpu = cpu_s() - cpu0;
 	ais_live_close(l);
-	double all = now_s() - start, all_cpu = cpu_s() - cpu0;
+	double all = bench_now_s() - start, all_cpu = cpu_s() - cpu0;
 	int64_t c[4] = {0};
 	store_read(s, count_fn, c, &err);
 	printf("decode + track + geofence + anomaly: %.2f s wall, %.0f messages/s; %.2f CPU s, "
@@ -212,7 +195,7 @@ int main(int argc, char **argv)
 	printf("stored: %lld vessels, %lld track points (downsampled), %lld anomaly events, "
 	       "%lld position events\n",
 	       (long long)c[0], (long long)c[1], (long long)c[2], (long long)c[3]);
-	printf("peak RSS (VmHWM): %.1f MB\n", (double)vm_hwm_kb() / 1024.0);
+	printf("peak RSS (VmHWM): %.1f MB\n", (double)bench_hwm_kb() / 1024.0);
 	store_close(s);
 	pg_bus_free(bus);
 	const char *files[] = {"portguard.db", "portguard.db-wal", "portguard.db-shm",

@@ -12,27 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "inspect/inspect.h"
 #include "inspect/inspect_container.h"
 #include "store/store.h"
-
-static long vm_hwm_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	long kb = -1;
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
-}
-
-static double now_s(void)
-{
-	return (double)pg_mono_us() / 1e6;
-}
 
 static const char *const goods[] = {"Frozen fish",      "Coffee beans",  "Used cars",
                                     "General cargo",    "Cotton shirts", "Steel coils",
@@ -94,17 +77,17 @@ static int import_once(struct store *s, const char *csv, struct run *out)
 	struct inspect_manifest *m = NULL;
 	struct inspect_rules *r = inspect_rules_default();
 	FILE *f = fopen(csv, "re");
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	int rc = f ? inspect_manifest_read(f, &m, &err) : -1;
-	double t1 = now_s();
+	double t1 = bench_now_s();
 	if (rc == 0)
 		rc = inspect_import(s, r, "bench", m, &out->res, &err);
-	double t2 = now_s();
+	double t2 = bench_now_s();
 	if (rc < 0)
 		fprintf(stderr, "bench_inspect: %s\n", f ? err.msg : "cannot open the manifest");
 	out->read_s = t1 - t0;
 	out->write_s = t2 - t1;
-	out->hwm_kb = vm_hwm_kb();
+	out->hwm_kb = bench_hwm_kb();
 	if (f)
 		fclose(f);
 	inspect_manifest_free(m);
@@ -149,7 +132,7 @@ int main(int argc, char **argv)
 	struct store *s = NULL;
 	struct run runs[2] = {{0}};
 	struct pg_err err = {0};
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	for (int k = 0; k < 2 && rc == 0; k++) {
 		snprintf(csv[k], sizeof(csv[k]), "%s/manifest%d.csv", dir, k + 1);
 		if (generate(csv[k], lines, k) < 0) {
@@ -157,8 +140,8 @@ int main(int argc, char **argv)
 			rc = 1;
 		}
 	}
-	double t1 = now_s();
-	long before = vm_hwm_kb();
+	double t1 = bench_now_s();
+	long before = bench_hwm_kb();
 	struct store_opts o = {2, 256, NULL};
 	if (rc == 0 && store_open(dir, &o, &s, &err) < 0) {
 		fprintf(stderr, "bench_inspect: %s\n", err.msg);

@@ -15,26 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "store/store.h"
 #include "training/training.h"
-
-static long vm_hwm_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	long kb = -1;
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
-}
-
-static double now_s(void)
-{
-	return (double)pg_mono_us() / 1e6;
-}
 
 static long people = 50000;
 
@@ -165,27 +148,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_training: %s\n", err.msg);
 		return 1;
 	}
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	if (store_write(s, fill_tx, NULL, &err) < 0) {
 		fprintf(stderr, "bench_training: fill: %s\n", err.msg);
 		return 1;
 	}
-	printf("store: %ld people x 20 courses, made in %.2f s\n", people, now_s() - t0);
+	printf("store: %ld people x 20 courses, made in %.2f s\n", people, bench_now_s() - t0);
 
 	struct counts c = {0};
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (store_read(s, summary_tx, &c, &err) < 0) {
 		fprintf(stderr, "bench_training: %s\n", err.msg);
 		return 1;
 	}
 	printf("summary: %ld rows (current %ld, expiring %ld, overdue %ld) in %.2f s, peak RSS "
 	       "%ld MB\n",
-	       c.rows, c.st[0], c.st[1], c.st[2], now_s() - t0, vm_hwm_kb() / 1024);
+	       c.rows, c.st[0], c.st[1], c.st[2], bench_now_s() - t0, bench_hwm_kb() / 1024);
 
 	struct csv v = {.f = {.status = -1, .now_ms = pg_now_ms()}};
 	pg_buf_init(&v.buf, 64 << 20);
 	v.out = fopen("/dev/null", "we");
-	t0 = now_s();
+	t0 = bench_now_s();
 	while (!v.done) {
 		pg_buf_reset(&v.buf);
 		if (store_read(s, csv_tx, &v, &err) < 0) {
@@ -198,16 +181,16 @@ int main(int argc, char **argv)
 	fclose(v.out);
 	pg_buf_release(&v.buf);
 	printf("CSV: %ld rows, %.1f MB in %.2f s, peak RSS %ld MB\n", v.rows, v.bytes / 1e6,
-	       now_s() - t0, vm_hwm_kb() / 1024);
+	       bench_now_s() - t0, bench_hwm_kb() / 1024);
 
 	struct pdf p = {0};
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (store_read(s, pdf_tx, &p, &err) < 0) {
 		fprintf(stderr, "bench_training: %s\n", err.msg);
 		return 1;
 	}
-	printf("PDF: %zu KB in %.2f s, peak RSS %ld MB\n", p.len / 1024, now_s() - t0,
-	       vm_hwm_kb() / 1024);
+	printf("PDF: %zu KB in %.2f s, peak RSS %ld MB\n", p.len / 1024, bench_now_s() - t0,
+	       bench_hwm_kb() / 1024);
 	pg_free(p.p);
 	store_close(s);
 	char path[600];
