@@ -30,12 +30,25 @@ static json_t *envelope(int64_t id, const char *topic, const char *at, json_t *d
 			 data);
 }
 
+/* Topics are names the modules choose: a-z, 0-9, '_', '.', '-' (so that they need no
+ * escaping in the envelope). */
+static int topic_ok(const char *t)
+{
+	if (!*t || strlen(t) >= PG_TOPIC_MAX)
+		return 0;
+	for (; *t; t++)
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '_' || *t == '.' ||
+		      *t == '-'))
+			return 0;
+	return 1;
+}
+
 int64_t store_event(struct store_tx *tx, const char *topic, json_t *data, struct pg_err *err)
 {
 	if (!tx->writable)
 		return pg_err_set(err, PG_EIO, "store: event recorded outside a write");
-	if (strlen(topic) >= PG_TOPIC_MAX)
-		return pg_err_set(err, PG_EINVAL, "event topic too long: %s", topic);
+	if (!topic_ok(topic))
+		return pg_err_set(err, PG_EINVAL, "event topic '%.40s' is not a topic name", topic);
 	char at[PG_TIME_LEN];
 	pg_time_format(pg_now_ms(), at);
 	json_t *empty = json_object();
@@ -46,22 +59,22 @@ int64_t store_event(struct store_tx *tx, const char *topic, json_t *data, struct
 		json_decref(empty);
 		return pg_err_set(err, PG_EINVAL, "event data is not serialisable");
 	}
+	json_decref(empty);
 	int rc = store_exec(tx, err, "INSERT INTO events(topic, at, data) VALUES (?1, ?2, ?3)",
 			    "ttt", topic, at, text);
-	free(text);
 	if (rc < 0) {
-		json_decref(empty);
+		free(text);
 		return rc;
 	}
 	int64_t id = store_last_id(tx);
-	json_t *env = envelope(id, topic, at, data);
-	json_decref(empty);
+	/* the bus message wraps the same text: the data is serialised once */
 	struct published *p = pg_calloc(1, sizeof(*p));
 	p->bus = store_bus(tx->s);
 	p->id = id;
 	pg_strlcpy(p->topic, topic, sizeof(p->topic));
-	p->json = json_dumps(env, JSON_COMPACT);
-	json_decref(env);
+	p->json = pg_asprintf("{\"id\":%lld,\"topic\":\"%s\",\"at\":\"%s\",\"data\":%s}",
+			      (long long)id, topic, at, text);
+	free(text);
 	store_after_commit(tx, publish, published_free, p);
 	return id;
 }
