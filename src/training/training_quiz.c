@@ -56,9 +56,10 @@ int64_t training_add_months(int64_t ms, int months)
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	int total = tm.tm_mon + months;
-	tm.tm_year += total / 12;
-	tm.tm_mon = total % 12;
+	int total = tm.tm_mon + months; /* months may be negative: floor division */
+	int years = total >= 0 ? total / 12 : -((11 - total) / 12);
+	tm.tm_year += years;
+	tm.tm_mon = total - years * 12;
 	int y = tm.tm_year + 1900;
 	int last =
 	    mdays[tm.tm_mon] + (tm.tm_mon == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));

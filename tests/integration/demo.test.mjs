@@ -80,8 +80,12 @@ test('the demo opens on seeded people and a cargo queue topped by the planted bo
     const manifests = await get('/api/v1/manifests');
     assert.equal(manifests.items.length, 2, 'two voyages of the demo liner service');
   } finally {
-    demo.child.kill('SIGTERM');
-    const code = await new Promise((r) => demo.child.on('exit', r));
+    const exited = demo.child.exitCode !== null || demo.child.signalCode !== null;
+    const code = exited ? demo.child.exitCode : await new Promise((r) => {
+      demo.child.on('exit', (c, sig) => r(c ?? sig));
+      demo.child.kill('SIGTERM');
+    });
+    assert.ok(!exited, `the demo was still running at the end:\n${demo.log()}`);
     assert.equal(code, 0, `the demo stops cleanly on SIGTERM:\n${demo.log()}`);
   }
 });

@@ -154,6 +154,15 @@ static void months_are_calendar_months(void **state)
 	assert_string_equal(s, "2030-01-31T10:00:00.000Z");
 	pg_time_format(training_add_months(t, 11), s);
 	assert_string_equal(s, "2028-12-31T10:00:00.000Z");
+	/* backwards too (the demo's completions are dated from their expiry) */
+	pg_time_format(training_add_months(t, -1), s);
+	assert_string_equal(s, "2027-12-31T10:00:00.000Z");
+	pg_time_format(training_add_months(t, -11), s);
+	assert_string_equal(s, "2027-02-28T10:00:00.000Z");
+	pg_time_format(training_add_months(t, -12), s);
+	assert_string_equal(s, "2027-01-31T10:00:00.000Z");
+	pg_time_format(training_add_months(t, -25), s);
+	assert_string_equal(s, "2025-12-31T10:00:00.000Z");
 }
 
 /* ---- quizzes ------------------------------------------------------------------------------ */
