@@ -52,9 +52,16 @@ fuzz:
 	cmake --build build-fuzz -j $(JOBS) --target fuzzers
 	scripts/run-fuzz build-fuzz $(FUZZ_SECONDS)
 
+# Every benchmark, one after the other (several minutes; bench/README.md says what each does).
 bench: build
 	bench/http.sh
 	bench/access.sh
+	bench/inspect.sh
+	bench/ais.sh
+	bench/ais_ingest.sh
+	bench/sensors.sh
+	build/bench_alarms
+	bench/training.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c' 'bench/*.c')
