@@ -106,7 +106,22 @@ struct alarm_raise {
 	json_t *source_event; /* that event's data (borrowed), or NULL: sent with the alarm event */
 	int64_t at_ms;
 	const char *actor; /* "system" or the operator */
+	/* NULL: a repeat is published as it is folded; else the repeat is collected there and
+	 * alarm_folds_flush publishes one "repeated" event per alarm (the engine's batches:
+	 * a burst of one sensor is one event with its count, not one per message) */
+	struct alarm_folds *folds;
 };
+
+/* Repeats folded in one transaction, published once each by alarm_folds_flush. */
+struct alarm_folds {
+	size_t n, cap;
+	struct alarm_fold {
+		int64_t id;
+		json_t *source_event; /* the latest repeat's (owned), or NULL */
+	} *v;
+};
+int alarm_folds_flush(struct store_tx *tx, struct alarm_folds *f, struct pg_err *err);
+void alarm_folds_release(struct alarm_folds *f); /* accepts NULL */
 
 /* Raises an alarm, or folds it into the open alarm of the same kind and source_key
  * (count + 1, last time, a history row). *id and *folded say which. */

@@ -200,6 +200,41 @@ int alarm_publish_tx(struct store_tx *tx, int64_t id, const char *action, const 
 	return rc;
 }
 
+static void folds_add(struct alarm_folds *f, int64_t id, json_t *source_event)
+{
+	size_t i = 0;
+	while (i < f->n && f->v[i].id != id)
+		i++;
+	if (i == f->n) {
+		if (f->n == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 8;
+			f->v = pg_realloc(f->v, f->cap * sizeof(*f->v));
+		}
+		f->v[f->n++] = (struct alarm_fold){id, NULL};
+	}
+	json_decref(f->v[i].source_event);
+	f->v[i].source_event = source_event ? json_deep_copy(source_event) : NULL;
+}
+
+int alarm_folds_flush(struct store_tx *tx, struct alarm_folds *f, struct pg_err *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < f->n && rc == 0; i++)
+		rc = alarm_publish_tx(tx, f->v[i].id, "repeated", "system", NULL, NULL,
+		                      f->v[i].source_event, err);
+	return rc;
+}
+
+void alarm_folds_release(struct alarm_folds *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		json_decref(f->v[i].source_event);
+	pg_free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
 int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *ks, const struct alarm_raise *r,
                    int64_t *id, int *folded, struct pg_err *err)
 {
@@ -235,7 +270,9 @@ int alarm_raise_tx(struct store_tx *tx, const struct alarm_kinds *ks, const stru
 		if (rc == 0)
 			rc = alarm_history_tx(tx, open, r->at_ms, r->actor, "repeated", d, err);
 		json_decref(d);
-		if (rc == 0)
+		if (rc == 0 && r->folds)
+			folds_add(r->folds, open, r->source_event);
+		else if (rc == 0)
 			rc = alarm_publish_tx(tx, open, "repeated", r->actor, NULL, NULL,
 			                      r->source_event, err);
 		if (rc == 0) {

@@ -20,6 +20,7 @@ struct ev {
 	int64_t id, at_ms;
 	const char *topic;
 	json_t *d; /* data */
+	struct alarm_folds *folds; /* the batch's repeats, published once at its end */
 };
 
 static const char *str(const struct ev *e, const char *key)
@@ -56,8 +57,9 @@ static void position(const struct ev *e, struct alarm_raise *r)
 }
 
 static int raise_alarm(struct store_tx *tx, const struct alarm_kinds *ks, struct alarm_raise *r,
-                       struct pg_err *err)
+                       struct alarm_folds *folds, struct pg_err *err)
 {
+	r->folds = folds;
 	int64_t id;
 	int folded;
 	if (!r->actor)
@@ -185,7 +187,7 @@ static int door_contact(struct store_tx *tx, const struct alarm_kinds *ks, const
 		pg_snprintf(reason, sizeof(reason), "door %.80s (no reader) opened",
 		            str(e, "sensor") ? str(e, "sensor") : "?");
 	r.reason = reason;
-	return raise_alarm(tx, ks, &r, err);
+	return raise_alarm(tx, ks, &r, e->folds, err);
 }
 
 static int on_sensor(struct store_tx *tx, const struct alarm_kinds *ks, const struct ev *e,
@@ -204,7 +206,7 @@ static int on_sensor(struct store_tx *tx, const struct alarm_kinds *ks, const st
 		}
 		sensor_raise(e, &r, key, sizeof(key), "sensor_offline");
 		r.reason = str(e, "reason");
-		return raise_alarm(tx, ks, &r, err);
+		return raise_alarm(tx, ks, &r, e->folds, err);
 	}
 	if (strcmp(action, "event") != 0 || !state || !kind)
 		return 0;
@@ -235,7 +237,7 @@ static int on_sensor(struct store_tx *tx, const struct alarm_kinds *ks, const st
 			            r.source_name ? r.source_name : "?", state);
 		r.reason = reason;
 	}
-	return raise_alarm(tx, ks, &r, err);
+	return raise_alarm(tx, ks, &r, e->folds, err);
 }
 
 /* ---- access ------------------------------------------------------------------------------- */
@@ -287,7 +289,7 @@ static int on_decision(struct store_tx *tx, const struct alarm_kinds *ks, const 
 		            why[0] == 'a' ? "anti-passback" : "watch-listed person",
 		            r.source_name ? r.source_name : "?", person && *person ? person : "?");
 		r.reason = reason;
-		if ((rc = raise_alarm(tx, ks, &r, err)) < 0)
+		if ((rc = raise_alarm(tx, ks, &r, e->folds, err)) < 0)
 			return rc;
 	}
 	struct store_rows *q = NULL;
@@ -312,7 +314,7 @@ static int on_decision(struct store_tx *tx, const struct alarm_kinds *ks, const 
 	            "%lld denials at reader %.80s within %d s (last: %.60s)", (long long)n,
 	            r.source_name ? r.source_name : "?", ru->denials_window_s, why ? why : "?");
 	r.reason = reason;
-	return raise_alarm(tx, ks, &r, err);
+	return raise_alarm(tx, ks, &r, e->folds, err);
 }
 
 static int on_access(struct store_tx *tx, const struct alarm_kinds *ks, const struct ev *e,
@@ -344,7 +346,7 @@ static int on_access(struct store_tx *tx, const struct alarm_kinds *ks, const st
 	pg_snprintf(reason, sizeof(reason), "%.60s at reader %lld: %.200s", kind,
 	            (long long)num(e, "reader_id"), str(e, "detail") ? str(e, "detail") : "");
 	r.reason = reason;
-	return raise_alarm(tx, ks, &r, err);
+	return raise_alarm(tx, ks, &r, e->folds, err);
 }
 
 /* ---- AIS and training --------------------------------------------------------------------- */
@@ -371,7 +373,7 @@ static int on_ais(struct store_tx *tx, const struct alarm_kinds *ks, const struc
 	                        .source_event = e->d,
 	                        .at_ms = e->at_ms};
 	position(e, &r);
-	return raise_alarm(tx, ks, &r, err);
+	return raise_alarm(tx, ks, &r, e->folds, err);
 }
 
 static int on_training(struct store_tx *tx, const struct alarm_kinds *ks, const struct ev *e,
@@ -391,7 +393,7 @@ static int on_training(struct store_tx *tx, const struct alarm_kinds *ks, const 
 	                        .event_id = e->id,
 	                        .source_event = e->d,
 	                        .at_ms = e->at_ms};
-	return raise_alarm(tx, ks, &r, err);
+	return raise_alarm(tx, ks, &r, e->folds, err);
 }
 
 static const struct {
@@ -437,11 +439,13 @@ static int batch_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 		return pg_err_set(err, PG_EIO, "store: the alarm cursor is missing");
 	size_t i;
 	json_t *env;
+	struct alarm_folds folds = {0};
 	json_array_foreach(b->events, i, env)
 	{
 		struct ev e = {.id = (int64_t)json_integer_value(json_object_get(env, "id")),
 		               .topic = json_string_value(json_object_get(env, "topic")),
-		               .d = json_object_get(env, "data")};
+		               .d = json_object_get(env, "data"),
+		               .folds = &folds};
 		int m = relevant(e.topic);
 		if (!m || e.id <= stored || !json_is_object(e.d))
 			continue; /* evaluated already (another engine, a retried batch) */
@@ -457,10 +461,13 @@ static int batch_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 		}
 		if (rc < 0) {
 			*err = e2;
+			alarm_folds_release(&folds);
 			return rc;
 		}
 	}
-	if (b->last > stored)
+	rc = alarm_folds_flush(tx, &folds, err);
+	alarm_folds_release(&folds);
+	if (rc == 0 && b->last > stored)
 		rc = store_exec(tx, err, "UPDATE alarm_cursor SET event_id = ?1 WHERE one = 1", "i",
 		                b->last);
 	return rc;
@@ -642,7 +649,7 @@ static int doors_held(struct store_tx *tx, const struct alarm_kinds *ks, int64_t
 		                "UPDATE alarm_doors SET held_raised = 1 WHERE sensor_id = ?1", "i",
 		                sensor);
 		if (rc == 0)
-			rc = raise_alarm(tx, ks, &r, err);
+			rc = raise_alarm(tx, ks, &r, NULL, err);
 		if (rc < 0)
 			break;
 	}

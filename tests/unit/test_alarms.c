@@ -308,6 +308,26 @@ static void a_sensor_alarm_is_raised_and_repeats_fold_into_it(void **state)
 	    count(f, "SELECT count(*) AS n FROM events WHERE topic = 'alarms' AND ?1", 1), 3);
 	assert_int_equal(
 	    count(f, "SELECT count(*) AS n FROM audit WHERE action = 'alarm.raise' AND ?1", 1), 2);
+	/* a burst of repeats in one batch: every repeat in the history, one event with the
+	 * count (not one per message) */
+	for (int i = 0; i < 5; i++)
+		put(f, "sensors", sensor_ev(7, "fence_intrusion", "alarm", 0));
+	evaluate(f, k);
+	a = get_alarm(f, 1);
+	assert_int_equal(ival(a, "count"), 7);
+	json_decref(a);
+	assert_int_equal(count(f,
+	                       "SELECT count(*) AS n FROM alarm_history WHERE alarm_id = ?1 AND "
+	                       "action = 'repeated'",
+	                       1),
+	                 6);
+	assert_int_equal(
+	    count(f, "SELECT count(*) AS n FROM events WHERE topic = 'alarms' AND ?1", 1), 4);
+	assert_int_equal(count(f,
+	                       "SELECT json_extract(data, '$.alarm.count') AS n FROM events WHERE "
+	                       "topic = 'alarms' ORDER BY id DESC LIMIT ?1",
+	                       1),
+	                 7);
 	/* back to normal: recorded, not resolved */
 	put(f, "sensors", sensor_ev(7, "fence_intrusion", "normal", 0));
 	evaluate(f, k);
