@@ -36,7 +36,8 @@ void http_json(struct http_req *req, int status, json_t *body)
 		set_resp(req, status, pg_strdup(""), 0, NULL);
 		return;
 	}
-	char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+	/* 15 significant digits: 4.0421 rather than 4.0420999999999996 (a double keeps 15) */
+	char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	json_decref(body);
 	if (!text) {
 		http_problem(req, 500, "internal", NULL, "could not encode the answer");

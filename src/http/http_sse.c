@@ -60,7 +60,7 @@ static void replay_some(struct sse_client *c)
 	size_t i;
 	json_t *ev;
 	json_array_foreach(events, i, ev) {
-		char *text = json_dumps(ev, JSON_COMPACT);
+		char *text = json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		append_event(c, json_integer_value(json_object_get(ev, "id")),
 			     json_string_value(json_object_get(ev, "topic")), text);
 		free(text);

@@ -54,7 +54,7 @@ int64_t store_event(struct store_tx *tx, const char *topic, json_t *data, struct
 	json_t *empty = json_object();
 	if (!data)
 		data = empty;
-	char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 	if (!text) {
 		json_decref(empty);
 		return pg_err_set(err, PG_EINVAL, "event data is not serialisable");
