@@ -35,16 +35,6 @@ static int authenticate(struct http_req *req, struct pg_err *err)
 	return pg_err_set(err, PG_EAUTH, "log in, or send 'Authorization: Bearer <token>'");
 }
 
-static int content_type_json(struct http_req *req)
-{
-	const char *ct = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!ct)
-		return 0;
-	size_t n = strlen("application/json");
-	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';');
-}
-
 /* Is the request's Content-Type one of types ("a/b,c/d"), parameters ignored? */
 static int content_type_in(struct http_req *req, const char *types)
 {
@@ -137,7 +127,7 @@ static void dispatch(struct http_req *req)
 	} else if (r->body && req->body_buf.len == 0 && !required) {
 		req->body = json_object(); /* every field optional: no body is {} */
 	} else if (r->body) {
-		if (!content_type_json(req)) {
+		if (!content_type_in(req, "application/json")) {
 			http_problem(req, 415, "unsupported-media-type", NULL,
 				     "send the body as Content-Type: application/json");
 			return;
