@@ -1518,8 +1518,7 @@ static int verify_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	    json_object_get(r, "title"), "qualification", json_object_get(r, "qualification"),
 	    "completed_at", json_object_get(r, "completed_at"), "expires_at",
 	    json_object_get(r, "expires_at"), "renewals",
-	    json_object_get(r, "renewals") ? json_integer_value(json_object_get(r, "renewals"))
-	                                   : 0);
+	    json_integer_value(json_object_get(r, "renewals")));
 	json_decref(rows);
 	return 0;
 }
