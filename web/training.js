@@ -29,6 +29,14 @@
   function isStaff() { return STAFF.includes(role()); }
   function date(iso) { return typeof iso === 'string' ? iso.slice(0, 10) : ''; }
 
+  /* A failed request shown in errorEl: the problem's detail, and its field marked on form. */
+  function failOn(errorEl) {
+    return function (prefix, r, form) {
+      showAlert(errorEl, prefix + problemText(r.problem));
+      if (form && r.problem && r.problem.field) markField(form, r.problem.field);
+    };
+  }
+
   function statusPill(status) {
     return el('span', { class: 'pill tr-status', 'data-status': status, text: status });
   }
@@ -117,10 +125,7 @@
     let attempt = null;
     let clock = null;
 
-    function fail(prefix, r, form) {
-      showAlert(errorEl, prefix + problemText(r.problem));
-      if (form && r.problem && r.problem.field) markField(form, r.problem.field);
-    }
+    const fail = failOn(errorEl);
 
     function stopClock() {
       if (clock) window.clearInterval(clock);
@@ -303,10 +308,7 @@
     let matrix = [];
     let courses = [];
 
-    function fail(prefix, r, form) {
-      showAlert(errorEl, prefix + problemText(r.problem));
-      if (form && r.problem && r.problem.field) markField(form, r.problem.field);
-    }
+    const fail = failOn(errorEl);
 
     async function loadAttempts(reset) {
       const url = API + '/training/attempts?limit=50' + (!reset && next ? '&after=' + encodeURIComponent(next) : '');
@@ -427,6 +429,7 @@
   function pageCompliance(view, alive) {
     const errorEl = $(view, 'tc-error');
     const form = $(view, 'tc-form');
+    const fail = failOn(errorEl);
     let next = null;
     let query = '';
 
@@ -449,7 +452,7 @@
       if (!reset && next) url += '&after=' + encodeURIComponent(next);
       const r = await api('GET', url);
       if (!alive()) return;
-      if (!r.ok) { showAlert(errorEl, 'Could not load compliance: ' + problemText(r.problem)); if (r.problem.field) markField(form, r.problem.field); return; }
+      if (!r.ok) { fail('Could not load compliance: ', r, form); return; }
       showAlert(errorEl, '');
       next = r.data.next;
       $(view, 'tc-more').hidden = !next;
@@ -494,7 +497,7 @@
     remind.addEventListener('click', async () => {
       const r = await api('POST', API + '/training/reminders/run');
       if (!alive()) return;
-      if (!r.ok) { showAlert(errorEl, 'Could not send reminders: ' + problemText(r.problem)); return; }
+      if (!r.ok) { fail('Could not send reminders: ', r); return; }
       showAlert($(view, 'tc-ok'), r.data.sent + ' reminder' + (r.data.sent === 1 ? '' : 's') + ' sent.');
     });
     load(true);

@@ -1112,23 +1112,22 @@ static void api_attempt_start(struct http_req *req)
 	c->id2 = json_integer_value(json_object_get(req->body, "person_id"));
 	/* committed on its own, so that a refused start still records what is over */
 	struct pg_err err = {0};
-	if (store_write(http_store(req), expire_fn, c, &err) < 0) {
-		op_finish(req, PG_EIO, &err, c);
+	int rc = store_write(http_store(req), expire_fn, c, &err);
+	if (rc < 0) {
+		op_finish(req, rc, &err, c);
 		return;
 	}
 	op_write(req, c, attempt_start_fn);
 }
 
-static int attempt_person(struct store_tx *tx, int64_t id, int64_t *person, char status[16],
-                          struct pg_err *err)
+static int attempt_person(struct store_tx *tx, int64_t id, int64_t *person, struct pg_err *err)
 {
 	json_t *a = NULL;
 	int rc = one_row(tx, &a, err, "attempt", id,
-	                 "SELECT person_id, status FROM training_attempts WHERE id = ?1");
+	                 "SELECT person_id FROM training_attempts WHERE id = ?1");
 	if (rc < 0)
 		return rc;
 	*person = json_integer_value(json_object_get(a, "person_id"));
-	pg_strlcpy(status, json_string_value(json_object_get(a, "status")), 16);
 	json_decref(a);
 	return 0;
 }
@@ -1137,8 +1136,7 @@ static int attempt_submit_fn(struct store_tx *tx, void *vctx, struct pg_err *err
 {
 	struct op *c = vctx;
 	int64_t person = 0;
-	char status[16];
-	int rc = attempt_person(tx, c->id, &person, status, err);
+	int rc = attempt_person(tx, c->id, &person, err);
 	if (rc < 0 || (rc = may_act_for(tx, c, person, 0, err)) < 0)
 		return rc;
 	return training_attempt_submit_tx(tx, c->t->acc, c->who.name, c->id,
@@ -1160,8 +1158,7 @@ static int attempt_get_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct op *c = vctx;
 	int64_t person = 0;
-	char status[16];
-	int rc = attempt_person(tx, c->id, &person, status, err);
+	int rc = attempt_person(tx, c->id, &person, err);
 	if (rc < 0 || (rc = may_act_for(tx, c, person, 1, err)) < 0)
 		return rc;
 	/* an open attempt is never shown with its answers, not even to staff */
@@ -1521,8 +1518,7 @@ static int verify_tx(struct store_tx *tx, void *vctx, struct pg_err *err)
 	    json_object_get(r, "title"), "qualification", json_object_get(r, "qualification"),
 	    "completed_at", json_object_get(r, "completed_at"), "expires_at",
 	    json_object_get(r, "expires_at"), "renewals",
-	    json_object_get(r, "renewals") ? json_integer_value(json_object_get(r, "renewals"))
-	                                   : 0);
+	    json_integer_value(json_object_get(r, "renewals")));
 	json_decref(rows);
 	return 0;
 }

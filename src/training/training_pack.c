@@ -30,38 +30,34 @@ const char *training_kind_name(int kind)
 	return kind >= 0 && kind < 3 ? kinds[kind] : "?";
 }
 
-int training_ref_ok(const char *s)
+/* 1-32 characters, each a letter (a-z, or A-Z if upper), a digit, or one of punct. */
+static int name_ok(const char *s, int upper, const char *punct)
 {
 	size_t n = strlen(s);
 	if (n < 1 || n > 32)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		      s[i] == '_'))
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int letter = upper ? (c >= 'A' && c <= 'Z') : (c >= 'a' && c <= 'z');
+		if (!letter && !(c >= '0' && c <= '9') && !strchr(punct, c))
 			return 0;
+	}
 	return 1;
+}
+
+int training_ref_ok(const char *s)
+{
+	return name_ok(s, 0, "-_");
 }
 
 int training_code_ok(const char *s)
 {
-	size_t n = strlen(s);
-	if (n < 1 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
+	return name_ok(s, 1, "-");
 }
 
 int training_role_ok(const char *s)
 {
-	size_t n = strlen(s);
-	if (n < 1 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return 1;
+	return name_ok(s, 0, "_");
 }
 
 void training_pack_free(struct training_pack *p)
