@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "access_int.h"
+#include "../core/csv.h"
 
 #define R(x) ROLE_BIT(ROLE_##x)
 #define OPS (R(ADMIN) | R(PFSO) | R(OPERATOR) | R(GATE))
@@ -351,20 +352,6 @@ static void api_muster_close(struct http_req *req)
 }
 
 /* CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
-static void csv_field(struct pg_buf *b, const char *s, int last)
-{
-	s = s ? s : "";
-	if (strpbrk(s, ",\"\r\n")) {
-		pg_buf_puts(b, "\"");
-		for (; *s; s++)
-			pg_buf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
-		pg_buf_puts(b, "\"");
-	} else {
-		pg_buf_puts(b, s);
-	}
-	pg_buf_puts(b, last ? "\r\n" : ",");
-}
-
 static void api_muster_csv(struct http_req *req)
 {
 	struct get_ctx c = {0};
@@ -387,22 +374,22 @@ static void api_muster_csv(struct http_req *req)
 		json_array_foreach(json_object_get(c.out, lists[l]), i, p) {
 			char num[32];
 			pg_snprintf(num, sizeof(num), "%lld", (long long)c.id);
-			csv_field(&b, num, 0);
-			csv_field(&b, json_string_value(json_object_get(c.out, "zone")), 0);
-			csv_field(&b, json_is_true(json_object_get(c.out, "drill")) ? "yes" : "no", 0);
-			csv_field(&b, json_string_value(json_object_get(c.out, "started_at")), 0);
-			csv_field(&b, json_string_value(json_object_get(c.out, "closed_at")), 0);
+			pg_csv_put(&b, num, 0);
+			pg_csv_put(&b, json_string_value(json_object_get(c.out, "zone")), 0);
+			pg_csv_put(&b, json_is_true(json_object_get(c.out, "drill")) ? "yes" : "no", 0);
+			pg_csv_put(&b, json_string_value(json_object_get(c.out, "started_at")), 0);
+			pg_csv_put(&b, json_string_value(json_object_get(c.out, "closed_at")), 0);
 			pg_snprintf(num, sizeof(num), "%lld",
 				    (long long)json_integer_value(json_object_get(p, "person_id")));
-			csv_field(&b, num, 0);
-			csv_field(&b, json_string_value(json_object_get(p, "name")), 0);
-			csv_field(&b, json_string_value(json_object_get(p, "kind")), 0);
-			csv_field(&b, json_string_value(json_object_get(p, "employer")), 0);
-			csv_field(&b, lists[l], 0);
-			csv_field(&b, json_string_value(json_object_get(p, "safe_at")), 0);
-			csv_field(&b, json_string_value(json_object_get(p, "safe_by")), 0);
-			csv_field(&b, json_string_value(json_object_get(p, "last_reader")), 0);
-			csv_field(&b, json_string_value(json_object_get(p, "last_seen")), 1);
+			pg_csv_put(&b, num, 0);
+			pg_csv_put(&b, json_string_value(json_object_get(p, "name")), 0);
+			pg_csv_put(&b, json_string_value(json_object_get(p, "kind")), 0);
+			pg_csv_put(&b, json_string_value(json_object_get(p, "employer")), 0);
+			pg_csv_put(&b, lists[l], 0);
+			pg_csv_put(&b, json_string_value(json_object_get(p, "safe_at")), 0);
+			pg_csv_put(&b, json_string_value(json_object_get(p, "safe_by")), 0);
+			pg_csv_put(&b, json_string_value(json_object_get(p, "last_reader")), 0);
+			pg_csv_put(&b, json_string_value(json_object_get(p, "last_seen")), 1);
 		}
 	}
 	json_decref(c.out);

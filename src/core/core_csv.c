@@ -198,3 +198,21 @@ void pg_csv_release(struct pg_csv *c)
 	pg_free(c->buf);
 	c->buf = NULL;
 }
+
+void pg_csv_put(struct pg_buf *b, const char *s, int last)
+{
+	s = s ? s : "";
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	int formula = s[0] && strchr("=+-@", s[0]);
+	if (quote || formula) {
+		pg_buf_puts(b, "\"");
+		if (formula)
+			pg_buf_puts(b, "'");
+		for (const char *p = s; *p; p++)
+			pg_buf_append(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
+		pg_buf_puts(b, "\"");
+	} else {
+		pg_buf_puts(b, s);
+	}
+	pg_buf_puts(b, last ? "\r\n" : ",");
+}

@@ -1,4 +1,5 @@
-/* csv.h - a streaming RFC 4180 reader for files with a fixed header (people, manifests).
+/* csv.h - a streaming RFC 4180 reader for files with a fixed header (people, manifests),
+ * and the field writer of the CSV exports.
  *
  * Rows are read one at a time into a buffer of the row's limit; every error names the
  * physical line and, where one field is at fault, the column (err->field is its name):
@@ -39,5 +40,10 @@ const char *pg_csv_field(const struct pg_csv *c, int i);
 int pg_csv_fail(const struct pg_csv *c, struct pg_err *err, long line, int col, const char *fmt,
 		...) __attribute__((format(printf, 5, 6)));
 void pg_csv_release(struct pg_csv *c); /* accepts a released reader */
+
+/* Writing (reports, exports): appends s (NULL = empty) as one field, quoted when it holds a
+ * comma, quote or line end, then "," or, when last, "\r\n". A field that begins with =, +,
+ * - or @ is quoted with a leading ' so that a spreadsheet does not run it as a formula. */
+void pg_csv_put(struct pg_buf *b, const char *s, int last);
 
 #endif

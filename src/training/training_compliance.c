@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "training_int.h"
+#include "../core/csv.h"
 
 #define DAY_MS 86400000LL
 #define NEVER  INT64_MAX
@@ -360,24 +361,6 @@ out:
 
 /* RFC 4180 quoting; a leading = + - @ is prefixed with ' so that spreadsheets do not run
  * it as a formula. */
-static void csv_field(struct pg_buf *b, const char *s, int last)
-{
-	s = s ? s : "";
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	int formula = strchr("=+-@", s[0]) && s[0];
-	if (quote || formula) {
-		pg_buf_puts(b, "\"");
-		if (formula)
-			pg_buf_puts(b, "'");
-		for (const char *p = s; *p; p++)
-			pg_buf_append(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
-		pg_buf_puts(b, "\"");
-	} else {
-		pg_buf_puts(b, s);
-	}
-	pg_buf_puts(b, last ? "\r\n" : ",");
-}
-
 void training_compliance_csv_header(struct pg_buf *b)
 {
 	pg_buf_puts(b, "person_id,first_name,last_name,kind,employer,roles,course,title,"
@@ -392,19 +375,19 @@ void training_compliance_csv_row(struct pg_buf *b, const struct training_row *r)
 		pg_time_format(r->completed_ms, t1);
 	if (r->expires_ms && r->expires_ms != NEVER)
 		pg_time_format(r->expires_ms, t2);
-	csv_field(b, num, 0);
-	csv_field(b, r->first_name, 0);
-	csv_field(b, r->last_name, 0);
-	csv_field(b, r->kind, 0);
-	csv_field(b, r->employer, 0);
-	csv_field(b, r->roles, 0);
-	csv_field(b, r->code, 0);
-	csv_field(b, r->title, 0);
-	csv_field(b, r->qualification, 0);
-	csv_field(b, r->why, 0);
-	csv_field(b, training_status_name(r->status), 0);
-	csv_field(b, t1, 0);
-	csv_field(b, t2, 1);
+	pg_csv_put(b, num, 0);
+	pg_csv_put(b, r->first_name, 0);
+	pg_csv_put(b, r->last_name, 0);
+	pg_csv_put(b, r->kind, 0);
+	pg_csv_put(b, r->employer, 0);
+	pg_csv_put(b, r->roles, 0);
+	pg_csv_put(b, r->code, 0);
+	pg_csv_put(b, r->title, 0);
+	pg_csv_put(b, r->qualification, 0);
+	pg_csv_put(b, r->why, 0);
+	pg_csv_put(b, training_status_name(r->status), 0);
+	pg_csv_put(b, t1, 0);
+	pg_csv_put(b, t2, 1);
 }
 
 /* ---- reminders ---------------------------------------------------------------------------- */
