@@ -179,27 +179,22 @@ static void put_field(struct out *o, const struct ais_msg *m, const struct ais_f
 		else
 			put_turn(o, v);
 		break;
-	case AJ_SPEED:
+	case AJ_SPEED:    /* tenths of a knot */
+	case AJ_SARSPEED: /* whole knots */
 		if (v == 1023)
 			PUTS(o, "\"nan\"");
 		else if (v == 1022)
 			PUTS(o, "\"fast\"");
-		else
+		else if (fmt == AJ_SPEED)
 			put_tenth(o, (uint32_t)v);
+		else
+			put_u(o, (uint32_t)v);
 		break;
 	case AJ_SARALT:
 		if (v == 4095)
 			PUTS(o, "\"nan\"");
 		else if (v == 4094)
 			PUTS(o, "\"high\"");
-		else
-			put_u(o, (uint32_t)v);
-		break;
-	case AJ_SARSPEED:
-		if (v == 1023)
-			PUTS(o, "\"nan\"");
-		else if (v == 1022)
-			PUTS(o, "\"fast\"");
 		else
 			put_u(o, (uint32_t)v);
 		break;

@@ -66,6 +66,8 @@ void inspect_name_key(const char *name, char *out);
 /* Normalises an IMO number ("IMO 9321483" or "9321483") into out[8]; 0 if its check
  * digit is right, else PG_EINVAL with err saying what is wrong. */
 int inspect_imo_normalise(const char *s, char out[8], struct pg_err *err);
+/* 1 if s is an IMDG class: 1-9, optionally .1-.6, optionally a compatibility group letter. */
+int inspect_imdg_class_ok(const char *s);
 
 /* Registers the inspection routes (inspect_inspection.c); inspect_register_routes calls it. */
 int inspect_inspection_register_routes(struct inspect *in);

@@ -280,21 +280,6 @@ static int seals_check(const struct loc *at, const char *v, char *out, size_t n,
 	return 0;
 }
 
-static int imdg_class_ok(const char *s)
-{
-	if (s[0] < '1' || s[0] > '9')
-		return 0;
-	s++;
-	if (s[0] == '.') {
-		if (s[1] < '1' || s[1] > '6')
-			return 0;
-		s += 2;
-	}
-	if (s[0] >= 'A' && s[0] <= 'S')
-		s++;
-	return *s == '\0';
-}
-
 /* "UN1203:3;:8" (an empty UN number: declared without one) into the same. */
 static int dg_check(const struct loc *at, const char *v, char *out, size_t n, struct pg_err *err)
 {
@@ -333,7 +318,7 @@ static int dg_check(const struct loc *at, const char *v, char *out, size_t n, st
 				                  count, entry);
 			pg_snprintf(un, sizeof(un), "UN%s", u);
 		}
-		if (!imdg_class_ok(cls))
+		if (!inspect_imdg_class_ok(cls))
 			return field_fail(
 			    err, at, C_DG,
 			    "entry %d: '%.12s' is not an IMDG class (e.g. 3, 2.1, 1.4S)", count,
@@ -353,6 +338,10 @@ static int vessel_set(struct inspect_manifest *m, const struct loc *at, const ch
 {
 	char norm[8];
 	struct pg_err e = {0};
+	/* every CSV line repeats the vessel: the text already checked needs no new check */
+	if (m->have_vessel && strcmp(imo, m->imo) == 0 && strcmp(name, m->vessel_name) == 0 &&
+	    strcmp(voyage, m->voyage) == 0)
+		return 0;
 	if (inspect_imo_normalise(imo, norm, &e) < 0)
 		return field_fail(err, at, C_IMO, "%s", e.msg);
 	int rc = text_check(at, C_VNAME, name, TEXT_MAX, 1, err);
@@ -1156,6 +1145,7 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 	pg_buf_init(&seals, 1 << 16);
 	pg_buf_init(&dg, 1 << 16);
 	pg_time_format(pg_now_ms(), now);
+	uint32_t ppm = inspect_random_ppm(r, level);
 	if (rc < 0 || (rc = watch_load(tx, m->imo, &w, err)) < 0 ||
 	    (rc = weighings_load(tx, inspect_weighbridge_window_h(r), &weigh, err)) < 0 ||
 	    (rc = parties_load(tx, m, &parties, err)) < 0)
@@ -1167,12 +1157,11 @@ int inspect_import_tx(struct store_tx *tx, const struct inspect_rules *r, const 
 	               "?4, ?5, ?6, '{}', ?7, ?8, ?9)",
 	               "ttttiitti", m->imo, m->vessel_name, m->voyage, m->json ? "json" : "csv",
 	               (int64_t)m->n, (int64_t)level, actor, now,
-	               (int64_t)inspect_random_ppm(r, level));
+	               (int64_t)ppm);
 	if (rc < 0)
 		goto out;
 	out.manifest_id = store_last_id(tx);
 	out.level = level;
-	uint32_t ppm = inspect_random_ppm(r, level);
 	struct draws *rnd = pg_calloc(1, sizeof(*rnd));
 	for (size_t i = 0; i < m->n && rc == 0; i++) {
 		struct inspect_line l;

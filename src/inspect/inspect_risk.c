@@ -285,22 +285,6 @@ static int locode_or_country_ok(const char *s)
 	return 1;
 }
 
-/* An IMDG class: 1-9, optionally .1-.6, optionally a compatibility group letter. */
-static int imdg_class_ok(const char *s)
-{
-	if (s[0] < '1' || s[0] > '9')
-		return 0;
-	s++;
-	if (s[0] == '.') {
-		if (s[1] < '1' || s[1] > '6')
-			return 0;
-		s += 2;
-	}
-	if (s[0] >= 'A' && s[0] <= 'S')
-		s++;
-	return *s == '\0';
-}
-
 static void format_bp(int bp, char *out, size_t n)
 {
 	if (bp % 100 == 0)
@@ -665,7 +649,7 @@ static int list_key(struct parse *p, const char *key, const char *value)
 		if (!ok)
 			return fail(p, "[un_classes]: '%.40s' is not a UN number (UN and 4 digits)",
 			            key);
-		if (!imdg_class_ok(value))
+		if (!inspect_imdg_class_ok(value))
 			return fail(p,
 			            "[un_classes]: %s = '%.40s' is not an IMDG class (e.g. 3, 2.1, "
 			            "1.4S)",

@@ -1,5 +1,5 @@
 /* inspect_util.c - what the inspect files share: a string map, JSON strings, party name
- * keys and IMO numbers. */
+ * keys, IMO numbers and IMDG classes. */
 #include <string.h>
 
 #include "inspect_int.h"
@@ -154,4 +154,21 @@ int inspect_imo_normalise(const char *s, char out[8], struct pg_err *err)
 	memcpy(out, s, 7);
 	out[7] = '\0';
 	return 0;
+}
+
+/* ---- IMDG classes -------------------------------------------------------------------- */
+
+int inspect_imdg_class_ok(const char *s)
+{
+	if (s[0] < '1' || s[0] > '9')
+		return 0;
+	s++;
+	if (s[0] == '.') {
+		if (s[1] < '1' || s[1] > '6')
+			return 0;
+		s += 2;
+	}
+	if (s[0] >= 'A' && s[0] <= 'S')
+		s++;
+	return *s == '\0';
 }
