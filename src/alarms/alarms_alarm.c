@@ -45,32 +45,13 @@ int alarm_outcome_valid(const char *o)
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
-#define ISO(x) "strftime('%Y-%m-%dT%H:%M:%fZ', " x " / 1000.0, 'unixepoch')"
-
-/* clang-format off */
-const char *const alarm_columns_sql =
-    "a.id, a.kind, a.label, a.priority, a.base_priority, a.level, a.source, a.source_key, "
-    "a.source_name, a.source_state, a.reason, a.zone_id, z.name AS zone, a.lat, a.lon, "
-    "a.state, a.count, a.event_id, a.raised_by, "
-    ISO("a.raised_ms") " AS raised_at, "
-    ISO("a.last_ms") " AS last_at, "
-    "a.acknowledged_by, " ISO("a.acknowledged_ms") " AS acknowledged_at, "
-    "a.assigned_to, " ISO("a.assigned_ms") " AS assigned_at, "
-    "a.resolved_by, " ISO("a.resolved_ms") " AS resolved_at, "
-    "a.outcome, a.notes, a.escalations, " ISO("a.next_escalation_ms") " AS escalation_due, "
-    "(SELECT count(*) FROM alarm_steps s WHERE s.alarm_id = a.id) AS steps_total, "
-    "(SELECT count(*) FROM alarm_steps s WHERE s.alarm_id = a.id AND s.done) AS steps_done, "
-    "(SELECT count(*) FROM alarm_steps s WHERE s.alarm_id = a.id AND s.required AND NOT s.done) "
-    "AS required_open "
-    "FROM alarms a LEFT JOIN zones z ON z.id = a.zone_id";
-/* clang-format on */
+#define ISO(x) ALARM_ISO_(x)
 
 int alarm_get_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *err)
 {
-	char sql[2048];
-	pg_snprintf(sql, sizeof(sql), "SELECT %s WHERE a.id = ?1", alarm_columns_sql);
 	json_t *rows = NULL;
-	int rc = store_query_json(tx, &rows, err, sql, "i", id);
+	int rc = store_query_json(tx, &rows, err, "SELECT " ALARM_COLUMNS_SQL " WHERE a.id = ?1",
+	                          "i", id);
 	if (rc < 0)
 		return rc;
 	if (json_array_size(rows) == 0) {
@@ -83,27 +64,16 @@ int alarm_get_tx(struct store_tx *tx, int64_t id, json_t **out, struct pg_err *e
 }
 
 /* Cameras covering the alarm's zone first, then those within about 500 m of its position,
- * nearest first (the cameras table is the sensors module's). */
+ * nearest first (the cameras table is the sensors module's: migration 0008 made it
+ * before 0009 made the alarms). */
 int alarm_cameras_tx(struct store_tx *tx, const json_t *alarm, json_t **out, struct pg_err *err)
 {
-	struct store_rows *q = NULL;
-	int rc = store_query(
-	    tx, &q, err, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cameras'",
-	    "");
-	if (rc < 0)
-		return rc;
-	rc = store_next(q);
-	store_rows_free(q);
-	if (rc <= 0) {
-		*out = json_array();
-		return rc < 0 ? pg_err_set(err, PG_EIO, "store: reading the schema failed") : 0;
-	}
 	json_t *zone = json_object_get(alarm, "zone_id");
 	json_t *lat = json_object_get(alarm, "lat"), *lon = json_object_get(alarm, "lon");
 	int has_pos = json_is_number(lat) && json_is_number(lon);
 	double la = json_number_value(lat);
 	json_t *rows = NULL;
-	rc = store_query_json(
+	int rc = store_query_json(
 	    tx, &rows, err,
 	    "WITH p(zone, lat, lon, k) AS (SELECT nullif(?1, 0), CASE WHEN ?4 THEN ?2 END, "
 	    "CASE WHEN ?4 THEN ?3 END, cos(radians(?2))), "

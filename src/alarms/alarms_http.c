@@ -23,14 +23,13 @@ static int list_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct list_ctx *c = vctx;
 	/* one statement per state filter, so that the open queue reads its partial index */
-	const char *where = c->state == 4   ? "a.state <> 'resolved'"
-	                    : c->state >= 0 ? "a.state = ?1"
-	                                    : "?1 IS NOT NULL";
-	char sql[2600];
-	pg_snprintf(sql, sizeof(sql),
-	            "SELECT %s WHERE %s AND (?2 = 0 OR a.priority = ?2) AND (a.priority > ?3 OR "
-	            "(a.priority = ?3 AND a.id > ?4)) ORDER BY a.priority, a.id LIMIT ?5",
-	            alarm_columns_sql, where);
+#define LIST_SQL(where)                                                                      \
+	"SELECT " ALARM_COLUMNS_SQL " WHERE " where " AND (?2 = 0 OR a.priority = ?2) AND "  \
+	"(a.priority > ?3 OR (a.priority = ?3 AND a.id > ?4)) ORDER BY a.priority, a.id LIMIT ?5"
+	const char *sql = c->state == 4   ? LIST_SQL("a.state <> 'resolved'")
+	                  : c->state >= 0 ? LIST_SQL("a.state = ?1")
+	                                  : LIST_SQL("?1 IS NOT NULL");
+#undef LIST_SQL
 	return store_query_json(tx, &c->rows, err, sql, "tiiii",
 	                        c->state >= 0 && c->state < 4 ? alarm_state_name(c->state) : "",
 	                        c->priority, c->after_p, c->after_id, (int64_t)c->limit);

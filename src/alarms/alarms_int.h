@@ -6,8 +6,27 @@
 
 #include "alarms.h"
 
-/* "a.id, a.kind, ... FROM alarms a LEFT JOIN zones z ...": the row as the API shows it. */
-extern const char *const alarm_columns_sql;
+/* "a.id, a.kind, ... FROM alarms a LEFT JOIN zones z ...": the row as the API shows it (a
+ * literal, so that each statement reading it is one constant string). */
+#define ALARM_ISO_(x) "strftime('%Y-%m-%dT%H:%M:%fZ', " x " / 1000.0, 'unixepoch')"
+/* clang-format off */
+#define ALARM_COLUMNS_SQL \
+    "a.id, a.kind, a.label, a.priority, a.base_priority, a.level, a.source, a.source_key, " \
+    "a.source_name, a.source_state, a.reason, a.zone_id, z.name AS zone, a.lat, a.lon, " \
+    "a.state, a.count, a.event_id, a.raised_by, " \
+    ALARM_ISO_("a.raised_ms") " AS raised_at, " \
+    ALARM_ISO_("a.last_ms") " AS last_at, " \
+    "a.acknowledged_by, " ALARM_ISO_("a.acknowledged_ms") " AS acknowledged_at, " \
+    "a.assigned_to, " ALARM_ISO_("a.assigned_ms") " AS assigned_at, " \
+    "a.resolved_by, " ALARM_ISO_("a.resolved_ms") " AS resolved_at, " \
+    "a.outcome, a.notes, a.escalations, " ALARM_ISO_("a.next_escalation_ms") \
+    " AS escalation_due, " \
+    "(SELECT count(*) FROM alarm_steps s WHERE s.alarm_id = a.id) AS steps_total, " \
+    "(SELECT count(*) FROM alarm_steps s WHERE s.alarm_id = a.id AND s.done) AS steps_done, " \
+    "(SELECT count(*) FROM alarm_steps s WHERE s.alarm_id = a.id AND s.required AND NOT s.done) " \
+    "AS required_open " \
+    "FROM alarms a LEFT JOIN zones z ON z.id = a.zone_id"
+/* clang-format on */
 
 /* Appends a history row (detail borrowed, may be NULL). */
 int alarm_history_tx(struct store_tx *tx, int64_t id, int64_t at_ms, const char *actor,

@@ -347,17 +347,14 @@ int alarm_kinds_parse(const char *text, struct alarm_kinds **out, struct pg_err 
 	return 0;
 }
 
+static int kinds_parse(const char *text, void *out, struct pg_err *err)
+{
+	return alarm_kinds_parse(text, out, err);
+}
+
 int alarm_kinds_load(const char *path, struct alarm_kinds **out, struct pg_err *err)
 {
-	char *text = NULL;
-	int rc = pg_read_text_file(path, 1 << 20, "alarm kinds", &text, err);
-	if (rc < 0)
-		return rc;
-	struct pg_err e = {0};
-	if (alarm_kinds_parse(text, out, &e) < 0)
-		rc = pg_err_set(err, PG_EINVAL, "alarm kinds %s: %s", path, e.msg);
-	pg_free(text);
-	return rc;
+	return pg_load_text_file(path, 1 << 20, "alarm kinds", kinds_parse, out, err);
 }
 
 int alarm_kinds_ini(const struct alarm_kinds *ks, struct pg_buf *out)

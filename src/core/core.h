@@ -89,6 +89,11 @@ void pg_buf_release(struct pg_buf *b);
  * frees it with pg_free). what names the file in errors ("config", "rules"). */
 int pg_read_text_file(const char *path, size_t max, const char *what, char **out,
 		      struct pg_err *err);
+/* Reads the file as pg_read_text_file does and hands its text to parse(text, out, e); a
+ * parse error comes back as PG_EINVAL "<what> <path>: <parse's message>". */
+int pg_load_text_file(const char *path, size_t max, const char *what,
+		      int (*parse)(const char *text, void *out, struct pg_err *err), void *out,
+		      struct pg_err *err);
 
 /* ---- time -------------------------------------------------------------------------- */
 

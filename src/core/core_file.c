@@ -35,3 +35,18 @@ out:
 	pg_buf_release(&b);
 	return rc;
 }
+
+int pg_load_text_file(const char *path, size_t max, const char *what,
+		      int (*parse)(const char *text, void *out, struct pg_err *err), void *out,
+		      struct pg_err *err)
+{
+	char *text = NULL;
+	int rc = pg_read_text_file(path, max, what, &text, err);
+	if (rc < 0)
+		return rc;
+	struct pg_err e = {0};
+	if (parse(text, out, &e) < 0)
+		rc = pg_err_set(err, PG_EINVAL, "%s %s: %s", what, path, e.msg);
+	pg_free(text);
+	return rc;
+}

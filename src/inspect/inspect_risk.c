@@ -798,17 +798,14 @@ int inspect_rules_parse(const char *text, struct inspect_rules **out, struct pg_
 	return 0;
 }
 
+static int rules_parse(const char *text, void *out, struct pg_err *err)
+{
+	return inspect_rules_parse(text, out, err);
+}
+
 int inspect_rules_load(const char *path, struct inspect_rules **out, struct pg_err *err)
 {
-	char *text = NULL;
-	int rc = pg_read_text_file(path, 1 << 20, "rules", &text, err);
-	if (rc < 0)
-		return rc;
-	struct pg_err e = {0};
-	if (inspect_rules_parse(text, out, &e) < 0)
-		rc = pg_err_set(err, PG_EINVAL, "rules %s: %s", path, e.msg);
-	pg_free(text);
-	return rc;
+	return pg_load_text_file(path, 1 << 20, "rules", rules_parse, out, err);
 }
 
 enum inspect_decision inspect_decide(const struct inspect_rules *r, int level, int score)

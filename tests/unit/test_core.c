@@ -1,6 +1,11 @@
 /* Unit tests of the core module: strings, buffers, time, configuration, event bus. */
 #include "unit.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "core/bus.h"
 #include "core/config.h"
 #include "core/core.h"
@@ -200,6 +205,44 @@ static void bus_refuses_malformed_topic_lists(void **state)
 	pg_bus_free(bus);
 }
 
+static int parse_ok_only(const char *text, void *out, struct pg_err *err)
+{
+	if (strcmp(text, "ok\n") != 0)
+		return pg_err_set(err, PG_EINVAL, "line 1: not ok");
+	*(int *)out = 1;
+	return 0;
+}
+
+static void load_text_file_prefixes_parse_errors_with_the_path(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pg_test_core_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("ok\n", f);
+	fclose(f);
+	struct pg_err err = {0};
+	int parsed = 0;
+	assert_int_equal(pg_load_text_file(path, 64, "thing", parse_ok_only, &parsed, &err), 0);
+	assert_int_equal(parsed, 1);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("bad\n", f);
+	fclose(f);
+	assert_int_equal(pg_load_text_file(path, 64, "thing", parse_ok_only, &parsed, &err),
+			 PG_EINVAL);
+	char want[128];
+	snprintf(want, sizeof(want), "thing %s: line 1: not ok", path);
+	assert_string_equal(err.msg, want);
+	unlink(path);
+
+	assert_true(pg_load_text_file(path, 64, "thing", parse_ok_only, &parsed, &err) < 0);
+	assert_non_null(strstr(err.msg, "cannot open thing"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +257,7 @@ int main(void)
 		cmocka_unit_test(bus_delivers_only_wanted_topics_in_order),
 		cmocka_unit_test(bus_reports_overflow_once_so_the_reader_resyncs),
 		cmocka_unit_test(bus_refuses_malformed_topic_lists),
+		cmocka_unit_test(load_text_file_prefixes_parse_errors_with_the_path),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
