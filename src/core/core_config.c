@@ -166,15 +166,12 @@ int pg_config_parse_string(struct pg_config *cfg, const char *text, struct pg_er
 	return 0;
 }
 
+static int config_parse(const char *text, void *cfg, struct pg_err *err)
+{
+	return pg_config_parse_string(cfg, text, err);
+}
+
 int pg_config_load(struct pg_config *cfg, const char *path, struct pg_err *err)
 {
-	char *text = NULL;
-	int rc = pg_read_text_file(path, 1 << 20, "config", &text, err);
-	if (rc < 0)
-		return rc;
-	struct pg_err e = {0};
-	if (pg_config_parse_string(cfg, text, &e) < 0)
-		rc = pg_err_set(err, PG_EINVAL, "config %s: %s", path, e.msg);
-	pg_free(text);
-	return rc;
+	return pg_load_text_file(path, 1 << 20, "config", config_parse, cfg, err);
 }
