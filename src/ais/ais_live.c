@@ -649,9 +649,7 @@ void live_refresh(struct ais_live *l)
 		}
 		ais_engine_set_level(l->engine, c.level);
 		ais_engine_set_arrivals(l->engine, c.arrivals, c.narrivals);
-		if (c.nwatch != l->last_nwatch || c.nwatch) /* a new generation re-checks vessels */
-			ais_engine_set_watch(l->engine, c.watch, c.nwatch);
-		l->last_nwatch = c.nwatch;
+		ais_engine_set_watch(l->engine, c.watch, c.nwatch);
 		__atomic_store_n(&l->arrivals_loaded, c.narrivals, __ATOMIC_RELAXED);
 		__atomic_store_n(&l->watch_loaded, c.nwatch, __ATOMIC_RELAXED);
 	}
