@@ -8,6 +8,7 @@
  *   m.setPoints('alarms', points);          // [{id, lat, lon, label, color, radius, onClick}]
  *   m.fit();  m.destroy();
  *   m.zoneCentre(zone)                      // [lat, lon] of a zone's polygon, or null
+ *   window.portguard.map.textNode(s)        // a tooltip's text as a DOM node
  * Labels are text (tooltips are built as DOM text nodes, never HTML).
  */
 'use strict';
@@ -96,5 +97,5 @@
     };
   }
 
-  pg.map = { create: create };
+  pg.map = { create: create, textNode: textNode };
 })();

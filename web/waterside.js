@@ -19,11 +19,7 @@
   const KIND_TEXT = { zone_entry: 'zone entry', approach: 'approach', dark: 'dark', loitering: 'loitering', rendezvous: 'rendezvous', spoofing: 'spoofing', identity: 'identity', speeding: 'speeding' };
   const MAX_ANOMALIES = 200;
 
-  function textNode(s) {
-    const span = document.createElement('span');
-    span.textContent = String(s);
-    return span;
-  }
+  const textNode = (s) => window.portguard.map.textNode(s); /* map.js: tooltip text as a DOM node */
 
   async function fetchAll(path, max) {
     const items = [];

@@ -129,6 +129,10 @@ void ais_engine_set_arrivals(struct ais_engine *e, const struct ais_arrival *a, 
 
 void ais_engine_set_watch(struct ais_engine *e, const struct ais_watch *w, int n)
 {
+	if (n < 0)
+		n = 0;
+	if (n == e->nwatch && (n == 0 || memcmp(e->watch, w, (size_t)n * sizeof(*w)) == 0))
+		return; /* the same list: no new generation, vessels are not checked again */
 	pg_free(e->watch);
 	e->watch = n > 0 ? pg_malloc((size_t)n * sizeof(*w)) : NULL;
 	if (n > 0)

@@ -117,7 +117,8 @@ struct ais_engine *ais_engine_new(const struct ais_rules *rules, struct geo_layo
 void ais_engine_free(struct ais_engine *e); /* accepts NULL */
 
 void ais_engine_set_level(struct ais_engine *e, int level);
-/* Replace the expected arrivals / the watchlist (copied). */
+/* Replace the expected arrivals / the watchlist (copied; a watchlist equal to the one held
+ * changes nothing, another one has the vessels checked against it again). */
 void ais_engine_set_arrivals(struct ais_engine *e, const struct ais_arrival *a, int n);
 void ais_engine_set_watch(struct ais_engine *e, const struct ais_watch *w, int n);
 

@@ -570,10 +570,19 @@ void live_on_anomaly(void *ctx, const struct ais_anomaly *a)
 struct refresh_ctx {
 	int level;
 	struct ais_arrival *arrivals;
-	int narrivals;
+	int narrivals, caparrivals;
 	struct ais_watch *watch;
-	int nwatch;
+	int nwatch, capwatch;
 };
+
+/* Room for one more element in *arr (n used of *cap), doubling the capacity. */
+static void *grow(void *arr, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 64;
+	return pg_realloc(arr, (size_t)*cap * size);
+}
 
 static int refresh_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
@@ -591,7 +600,7 @@ static int refresh_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 		return rc;
 	while (store_next(r) == 1) {
 		c->arrivals =
-		    pg_realloc(c->arrivals, (size_t)(c->narrivals + 1) * sizeof(*c->arrivals));
+		    grow(c->arrivals, c->narrivals, &c->caparrivals, sizeof(*c->arrivals));
 		struct ais_arrival *a = &c->arrivals[c->narrivals++];
 		memset(a, 0, sizeof(*a));
 		pg_strlcpy(a->berth, store_text(r, 0) ? store_text(r, 0) : "", sizeof(a->berth));
@@ -611,7 +620,7 @@ static int refresh_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 	if (rc < 0)
 		return rc;
 	while (store_next(r) == 1) {
-		c->watch = pg_realloc(c->watch, (size_t)(c->nwatch + 1) * sizeof(*c->watch));
+		c->watch = grow(c->watch, c->nwatch, &c->capwatch, sizeof(*c->watch));
 		struct ais_watch *w = &c->watch[c->nwatch++];
 		memset(w, 0, sizeof(*w));
 		const char *v = store_text(r, 0) ? store_text(r, 0) : "";
@@ -640,7 +649,7 @@ void live_refresh(struct ais_live *l)
 		pg_warn("ais: reading the level, arrivals and watchlist: %s", err.msg);
 	} else {
 		for (int i = 0; i < l->nwatch_mmsi; i++) {
-			c.watch = pg_realloc(c.watch, (size_t)(c.nwatch + 1) * sizeof(*c.watch));
+			c.watch = grow(c.watch, c.nwatch, &c.capwatch, sizeof(*c.watch));
 			struct ais_watch *w = &c.watch[c.nwatch++];
 			memset(w, 0, sizeof(*w));
 			w->mmsi = l->watch_mmsi[i];
@@ -649,9 +658,7 @@ void live_refresh(struct ais_live *l)
 		}
 		ais_engine_set_level(l->engine, c.level);
 		ais_engine_set_arrivals(l->engine, c.arrivals, c.narrivals);
-		if (c.nwatch != l->last_nwatch || c.nwatch) /* a new generation re-checks vessels */
-			ais_engine_set_watch(l->engine, c.watch, c.nwatch);
-		l->last_nwatch = c.nwatch;
+		ais_engine_set_watch(l->engine, c.watch, c.nwatch);
 		__atomic_store_n(&l->arrivals_loaded, c.narrivals, __ATOMIC_RELAXED);
 		__atomic_store_n(&l->watch_loaded, c.nwatch, __ATOMIC_RELAXED);
 	}

@@ -416,6 +416,40 @@ struct arrival_ctx {
 	json_t *out;
 };
 
+/* c->out: arrival c->id as stored (PG_ENOTFOUND when there is none). */
+static int arrival_row(struct store_tx *tx, struct arrival_ctx *c, struct pg_err *err)
+{
+	json_t *rows = NULL;
+	int rc = store_query_json(tx, &rows, err, "SELECT * FROM ais_arrivals WHERE id = ?1", "i",
+	                          c->id);
+	if (rc < 0)
+		return rc;
+	if (json_array_size(rows) == 0) {
+		json_decref(rows);
+		return pg_err_set(err, PG_ENOTFOUND, "no expected arrival %lld", (long long)c->id);
+	}
+	c->out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
+/* The audit record ("ais.arrival.<verb>") and the ais event ("arrival_<done>") of c->out. */
+static int arrival_record(struct store_tx *tx, struct arrival_ctx *c, const char *verb,
+                          const char *done, struct pg_err *err)
+{
+	char object[64], audit[32], action[32];
+	pg_snprintf(object, sizeof(object), "arrival %lld", (long long)c->id);
+	pg_snprintf(audit, sizeof(audit), "ais.arrival.%s", verb);
+	pg_snprintf(action, sizeof(action), "arrival_%s", done);
+	int rc = store_audit(tx, c->actor, audit, object, c->out, err);
+	if (rc < 0)
+		return rc;
+	json_t *ev = json_pack("{ss sO}", "action", action, "arrival", c->out);
+	int64_t id = store_event(tx, "ais", ev, err);
+	json_decref(ev);
+	return id < 0 ? (int)id : 0;
+}
+
 static int arrival_add_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct arrival_ctx *c = vctx;
@@ -435,22 +469,8 @@ static int arrival_add_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 	if (rc < 0)
 		return rc;
 	c->id = store_last_id(tx);
-	json_t *rows = NULL;
-	rc = store_query_json(tx, &rows, err, "SELECT * FROM ais_arrivals WHERE id = ?1", "i",
-	                      c->id);
-	if (rc < 0)
-		return rc;
-	c->out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	char object[64];
-	pg_snprintf(object, sizeof(object), "arrival %lld", (long long)c->id);
-	rc = store_audit(tx, c->actor, "ais.arrival.add", object, c->out, err);
-	if (rc < 0)
-		return rc;
-	json_t *ev = json_pack("{ss sO}", "action", "arrival_added", "arrival", c->out);
-	int64_t id = store_event(tx, "ais", ev, err);
-	json_decref(ev);
-	return id < 0 ? (int)id : 0;
+	rc = arrival_row(tx, c, err);
+	return rc < 0 ? rc : arrival_record(tx, c, "add", "added", err);
 }
 
 static int arrival_check(struct arrival_ctx *c, struct pg_err *err)
@@ -565,28 +585,11 @@ static void api_arrival_add(struct http_req *req)
 static int arrival_delete_fn(struct store_tx *tx, void *vctx, struct pg_err *err)
 {
 	struct arrival_ctx *c = vctx;
-	json_t *rows = NULL;
-	int rc = store_query_json(tx, &rows, err, "SELECT * FROM ais_arrivals WHERE id = ?1", "i",
-	                          c->id);
+	int rc = arrival_row(tx, c, err);
 	if (rc < 0)
 		return rc;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
-		return pg_err_set(err, PG_ENOTFOUND, "no expected arrival %lld", (long long)c->id);
-	}
-	c->out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
 	rc = store_exec(tx, err, "DELETE FROM ais_arrivals WHERE id = ?1", "i", c->id);
-	char object[64];
-	pg_snprintf(object, sizeof(object), "arrival %lld", (long long)c->id);
-	if (rc >= 0)
-		rc = store_audit(tx, c->actor, "ais.arrival.remove", object, c->out, err);
-	if (rc < 0)
-		return rc;
-	json_t *ev = json_pack("{ss sO}", "action", "arrival_removed", "arrival", c->out);
-	int64_t id = store_event(tx, "ais", ev, err);
-	json_decref(ev);
-	return id < 0 ? (int)id : 0;
+	return rc < 0 ? rc : arrival_record(tx, c, "remove", "removed", err);
 }
 
 static void api_arrival_delete(struct http_req *req)

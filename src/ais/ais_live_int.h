@@ -51,7 +51,7 @@ struct ais_live {
 	struct ais_input *inputs[AIS_LIVE_MAX_INPUTS];
 	int ninputs;
 	int32_t *watch_mmsi;
-	int nwatch_mmsi, last_nwatch;
+	int nwatch_mmsi;
 
 	/* the queue */
 	pthread_mutex_t qlock;
