@@ -12,7 +12,7 @@
 'use strict';
 
 (window.portguard = window.portguard || { modules: [] }).modules.push(function (h) {
-  const { API, el, $, api, listOf, showAlert, clearFieldErrors, markField, problemText, timeEl } = h;
+  const { API, el, $, api, listOf, fetchAll, showAlert, clearFieldErrors, markField, problemText, timeEl } = h;
 
   /* Who may change what (the daemon decides; the console only hides what would fail). */
   const ROLES_ADM = ['admin', 'pfso'];
@@ -59,23 +59,6 @@
     ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
 
   /* ---------- shared helpers ---------- */
-
-  /* Every item of a list route, following `next` (at most 20 pages of 500). */
-  async function fetchAll(path, query) {
-    const items = [];
-    let after = null;
-    for (let i = 0; i < 20; i++) {
-      let url = API + path + '?limit=500' + (query ? '&' + query : '');
-      if (after) url += '&after=' + encodeURIComponent(after);
-      const r = await api('GET', url);
-      if (!r.ok) return { ok: false, problem: r.problem, items: items };
-      const page = listOf(r.data);
-      items.push(...page.items);
-      if (!page.next) break;
-      after = page.next;
-    }
-    return { ok: true, items: items, problem: null };
-  }
 
   function idOf(v) {
     if (v === null || v === undefined || v === '') return null;
@@ -257,7 +240,7 @@
 
   h.ax = {
     ROLES_ADM, ROLES_LEVEL, ROLES_GATE, ROLES_QUALS, ROLES_OPS, REASONS, DAYS,
-    hasRole, reasonText, fetchAll, idOf, zoneTree, zoneSubtree, fillZoneSelect, zoneName,
+    hasRole, reasonText, idOf, zoneTree, zoneSubtree, fillZoneSelect, zoneName,
     personName, localInputToIso, isoToLocalInput, dateInputToIso, pill, levelChip, kindPill,
     confirmButton, formProblem, localProblem, scheduleSummary, levelsOf,
   };
@@ -369,10 +352,7 @@
     let editingZone = null;
     let editingReader = null;
 
-    function say(ok, err) {
-      showAlert(okEl, ok || '');
-      showAlert(errorEl, err || '');
-    }
+    const say = h.notifier(okEl, errorEl);
 
     function renderZones() {
       ztbody.replaceChildren();
@@ -624,10 +604,7 @@
     let editing = null;
     let holidays = [];
 
-    function say(ok, err) {
-      showAlert(okEl, ok || '');
-      showAlert(errorEl, err || '');
-    }
+    const say = h.notifier(okEl, errorEl);
 
     function groupZoneIds(g) {
       if (Array.isArray(g.zone_ids)) return g.zone_ids.map(String);

@@ -265,12 +265,38 @@
     return { items: items, next: next };
   }
 
+  /* Every item of a list route (the path may carry a query), following `next`: at most 20
+   * pages of 500, fewer once `max` items are in if max is given.
+   * -> {ok, items, problem, r}; items holds what came before a failure, r is the failed answer. */
+  async function fetchAll(path, max) {
+    const items = [];
+    let after = null;
+    for (let i = 0; i < 20; i++) {
+      const sep = path.includes('?') ? '&' : '?';
+      const r = await api('GET', API + path + sep + 'limit=500' + (after ? '&after=' + encodeURIComponent(after) : ''));
+      if (!r.ok) return { ok: false, items: items, problem: r.problem, r: r };
+      const page = listOf(r.data);
+      items.push(...page.items);
+      if (!page.next || (max && items.length >= max)) break;
+      after = page.next;
+    }
+    return { ok: true, items: items, problem: null };
+  }
+
   /* ---------- alerts and form errors ---------- */
 
   function showAlert(node, text) {
     if (!node) return;
     node.textContent = text;
     node.hidden = !text;
+  }
+
+  /* A page's say(ok, err): shows the one message, clears the other (empty hides). */
+  function notifier(okEl, errorEl) {
+    return (ok, err) => {
+      showAlert(okEl, ok || '');
+      showAlert(errorEl, err || '');
+    };
   }
 
   function clearFieldErrors(form) {
@@ -589,7 +615,9 @@
     api: api,
     listUrl: listUrl,
     listOf: listOf,
+    fetchAll: fetchAll,
     showAlert: showAlert,
+    notifier: notifier,
     clearFieldErrors: clearFieldErrors,
     markField: markField,
     problemText: problemText,
@@ -838,10 +866,7 @@
 
     fillRoleSelect($(view, 'new-user-role'), USER_ROLES, 'operator');
 
-    function notify(ok, err) {
-      showAlert(okEl, ok || '');
-      showAlert(errorEl, err || '');
-    }
+    const notify = notifier(okEl, errorEl);
 
     function userRow(u) {
       const name = String(u.username);

@@ -279,7 +279,7 @@
       else if (d && d.action && d.action !== 'decision') refresh(); /* resets, musters */
     });
     followLive($(view, 'occ-live'));
-    ax.fetchAll('/readers').then((rr) => {
+    h.fetchAll('/readers').then((rr) => {
       if (!alive()) return;
       readersById = new Map(rr.items.map((x) => [String(x.id), x]));
       renderItems();
@@ -310,10 +310,7 @@
     let zonesById = new Map();
     let next = null;
 
-    function say(ok, err) {
-      showAlert(okEl, ok || '');
-      showAlert(errorEl, err || '');
-    }
+    const say = h.notifier(okEl, errorEl);
 
     function setHash(id) {
       const want = id === null ? '#/muster' : '#/muster/' + encodeURIComponent(id);
@@ -537,7 +534,7 @@
     const ticker = window.setInterval(tick, 1000);
 
     (async () => {
-      const zr = await ax.fetchAll('/zones');
+      const zr = await h.fetchAll('/zones');
       if (!alive()) return;
       zonesById = new Map(zr.items.map((z) => [String(z.id), z]));
       ax.fillZoneSelect(form.elements.namedItem('zone_id'), zr.items, { none: 'choose a zone' });

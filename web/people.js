@@ -104,7 +104,7 @@
     /* ---- reference data: zones and groups ---- */
 
     async function loadRefs() {
-      const [zr, gr] = await Promise.all([ax.fetchAll('/zones'), ax.fetchAll('/access-groups')]);
+      const [zr, gr] = await Promise.all([h.fetchAll('/zones'), h.fetchAll('/access-groups')]);
       zones = zr.items;
       zonesById = new Map(zones.map((z) => [String(z.id), z]));
       groups = gr.items;
@@ -286,7 +286,7 @@
       panel.replaceChildren(wrap);
       const errorEl = $(wrap, 'person-error');
       const okEl = $(wrap, 'person-ok');
-      const say = (ok, err) => { showAlert(okEl, ok || ''); showAlert(errorEl, err || ''); };
+      const say = h.notifier(okEl, errorEl);
       const name = ax.personName(p);
 
       $(wrap, 'person-name').textContent = name;
