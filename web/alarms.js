@@ -17,21 +17,8 @@
   const MAX_ROWS = 500;
   const RENDER_MS = 100; /* live events are drawn at most this often */
 
-  async function fetchAll(path) {
-    const items = [];
-    let after = null;
-    for (let i = 0; i < 20; i++) {
-      const sep = path.includes('?') ? '&' : '?';
-      const url = API + path + sep + 'limit=500' + (after ? '&after=' + encodeURIComponent(after) : '');
-      const r = await api('GET', url);
-      if (!r.ok) return { ok: false, r: r, items: items };
-      const page = listOf(r.data);
-      items.push(...page.items);
-      if (!page.next || items.length >= MAX_ROWS) break;
-      after = page.next;
-    }
-    return { ok: true, items: items };
-  }
+  /* every item of a list route, at most MAX_ROWS (app.js) */
+  const fetchAll = (path) => h.fetchAll(path, MAX_ROWS);
 
   const byQueue = (a, b) => (a.priority - b.priority) || (a.id - b.id);
 

@@ -21,20 +21,7 @@
 
   const textNode = (s) => window.portguard.map.textNode(s); /* map.js: tooltip text as a DOM node */
 
-  async function fetchAll(path, max) {
-    const items = [];
-    let after = null;
-    for (let i = 0; i < 40; i++) {
-      const sep = path.includes('?') ? '&' : '?';
-      const r = await api('GET', API + path + sep + 'limit=500' + (after ? '&after=' + encodeURIComponent(after) : ''));
-      if (!r.ok) return { ok: false, r: r, items: items };
-      const page = listOf(r.data);
-      items.push(...page.items);
-      if (!page.next || items.length >= max) break;
-      after = page.next;
-    }
-    return { ok: true, items: items };
-  }
+  const fetchAll = h.fetchAll; /* every item of a list route, at most max (app.js) */
 
   function pageWaterside(view, alive) {
     const L = window.L;
